@@ -1,0 +1,54 @@
+/**
+ * Nest 12 and some of its companions are published as ES modules only; Jest's CommonJS runtime
+ * cannot load them, so @swc/jest compiles them (and our TypeScript, with decorator metadata) to
+ * CommonJS. Node itself loads them natively (require(esm), Node >= 20.19).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** Installed packages that declare "type": "module" (found once, at config time). */
+function esmPackages() {
+  const root = path.join(__dirname, 'node_modules');
+  const names = [];
+  const visit = (name) => {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, name, 'package.json'), 'utf8'));
+      if (pkg.type === 'module') names.push(name);
+    } catch {
+      /* not a package */
+    }
+  };
+  for (const entry of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) for (const sub of fs.readdirSync(path.join(root, entry))) visit(`${entry}/${sub}`);
+    else visit(entry);
+  }
+  return names.map((n) => n.replace(/[.+]/g, '\\$&'));
+}
+const esmOnly = esmPackages();
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
+  testTimeout: 60000,
+};

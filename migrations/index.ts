@@ -1,0 +1,7 @@
+import { AccountCore1795305600000 } from './1795305600000-AccountCore';
+
+/**
+ * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
+ * add its class here (a unit test fails while a file in this folder is missing from the list).
+ */
+export const MIGRATIONS = [AccountCore1795305600000];

@@ -1,0 +1,21 @@
+/**
+ * The DataSource the TypeORM CLI uses (`npm run migration:run|revert|generate`), with the same options
+ * as the application. Without DATABASE_URL it starts the embedded database under DATA_DIR, like `npm start`.
+ */
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadConfig } from './src/config/config';
+import { dataSourceOptions } from './src/database/data-source.options';
+import { startEmbeddedDatabase } from './src/database/embedded';
+
+async function create(): Promise<DataSource> {
+  const config = loadConfig();
+  let url = config.databaseUrl;
+  if (!url) {
+    const embedded = await startEmbeddedDatabase(config.dataDir, config.dbPoolSize);
+    url = embedded.url;
+  }
+  return new DataSource({ ...dataSourceOptions({ url, poolSize: config.dbPoolSize, migrateOnStart: false }), logging: true });
+}
+
+export const dataSource = create();

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
+import { AppModule } from './app.module';
+import { ERRORS } from './common/errors';
+import { AppConfig } from './config/config';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
+export function trustProxyOption(value: string | undefined): boolean | number | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function fastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    trustProxy: trustProxyOption(config.trustProxy) as boolean | string[],
+    // echo a well-formed incoming X-Request-Id, otherwise make one
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    logger: false,
+    return503OnClosing: true,
+  });
+}
+
+/** Fastify-level settings: JSON is the only body we parse (anything else is 415), request ids on every reply. */
+export function configureHttp(app: NestFastifyApplication): void {
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+}
+
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const errorTable = Object.entries(ERRORS)
+    .map(([code, e]) => `| ${e.status} | \`${code}\` |`)
+    .join('\n');
+  const config = new DocumentBuilder()
+    .setTitle('MediSync API')
+    .setVersion('1.0.0')
+    .setDescription(
+      [
+        'Accounts and access control for healthcare software: doctors register and verify their email, log in for a JWT, and reach only their own data; admins run the system.',
+        '',
+        '**Conventions.** JSON in and out (`Content-Type: application/json`; any other body type is 415). Ids are UUIDs, timestamps ISO-8601 UTC. Emails are trimmed and compared case-insensitively. Unknown body properties are refused (`VALIDATION_ERROR`). Every success body has `"success": true`.',
+        '',
+        "**Authentication.** Send `Authorization: Bearer <token>` from `POST /api/login` on every operation that shows a lock. Tokens are HS256 JWTs with the claims `sub`/`userId` (the account id), `role`, `jti`, `iat`, `exp` and `tv` (the account's token version; a password change or reset raises it and so revokes every earlier token). A token in the query string or a cookie is never accepted. Each operation's `x-access` extension names the roles (admin passes every role check) and whether an active subscription is needed.",
+        '',
+        '**Errors.** Every error body is `{success:false, error, code, statusCode, requestId, details?}`; `details` (field, message) comes only with `VALIDATION_ERROR`. Every response has an `X-Request-Id` header (a well-formed incoming one is echoed). Codes:',
+        '',
+        '| status | code |',
+        '|---|---|',
+        errorTable,
+        '',
+        '**Email.** Registration returns 201 as soon as the account is stored; the verification email is sent in the background, and if it cannot be delivered the user asks for another with `POST /api/verification/resend`. Resend and forgot-password always answer 202, so they reveal nothing about which emails have accounts. Emailed links carry the token as the `token` query parameter.',
+      ].join('\n'),
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+  });
+}
+
+/** Builds the whole application (used by main.ts and by the e2e tests alike). */
+export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), fastifyAdapter(config), {
+    bodyParser: false,
+    bufferLogs: false,
+    logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+  });
+  configureHttp(app);
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id'] });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    swaggerOptions: { persistAuthorization: true },
+  });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

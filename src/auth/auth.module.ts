@@ -1,0 +1,42 @@
+import { KeyObject } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { UsersModule } from '../users/users.module';
+import { VerificationModule } from '../verification/verification.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AccessGuard, JwtAuthGuard } from './guards';
+import { JWT_KEY, jwtKeyProvider } from './jwt-key';
+import { JwtStrategy } from './jwt.strategy';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      extraProviders: [jwtKeyProvider],
+      inject: [JWT_KEY],
+      useFactory: (key: KeyObject) => ({
+        secret: key as unknown as Buffer,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    UsersModule,
+    VerificationModule,
+  ],
+  controllers: [AuthController],
+  providers: [
+    jwtKeyProvider,
+    AuthService,
+    TokenService,
+    JwtStrategy,
+    // The global guard chain, in order: authentication, then the route's access rule.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [TokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppException } from '../common/errors';
+import { PasswordHasher } from '../users/password-hasher.service';
+import { UsersService } from '../users/users.service';
+import { VerificationService } from '../verification/verification.service';
+import { Principal } from './decorators';
+import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
+import { permissionsFor } from './permissions';
+import { TokenService } from './token.service';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly verification: VerificationService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /**
+   * Self-registration always makes a `doctor`. The account is committed first and the verification
+   * mail follows in the background: a mail failure never undoes the account, and the user can ask
+   * for another link (POST /api/verification/resend).
+   */
+  async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+    const user = await this.users.create({
+      email: dto.email,
+      password: dto.password,
+      role: 'doctor',
+      title: dto.title,
+      firstName: dto.firstName,
+      lastName: dto.lastName,
+      specialty: dto.specialty,
+      ehrSystemType: dto.ehr_system_type,
+      ehrSystemName: dto.ehr_system_name,
+    });
+    this.verification.sendVerification(user);
+    return { success: true, uid: user.id, email: user.email, emailVerified: false };
+  }
+
+  /**
+   * A wrong password is INVALID_CREDENTIALS whether or not the account exists (an unknown email
+   * still spends one argon2 verification); only a right password reveals EMAIL_NOT_VERIFIED.
+   */
+  async login(dto: LoginDto): Promise<LoginResponseDto> {
+    const user = await this.users.findByEmail(dto.email);
+    const ok = await this.hasher.verify(user?.passwordHash, dto.password);
+    if (!user || !ok) throw new AppException('INVALID_CREDENTIALS');
+    if (!user.emailVerifiedAt) throw new AppException('EMAIL_NOT_VERIFIED');
+    const { token, expiresAt } = this.tokens.issue(user, dto.remember === true);
+    return {
+      success: true,
+      token,
+      uid: user.id,
+      userTitle: user.title,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      role: user.role,
+      emailVerified: true,
+      expiresAt: expiresAt.toISOString(),
+      permissions: permissionsFor(user.role, false),
+    };
+  }
+
+  /** Denylists this token's id until it would have expired; expired entries are swept on the way. */
+  async logout(principal: Principal): Promise<void> {
+    await this.db.query(`DELETE FROM revoked_tokens WHERE expires_at < now()`);
+    await this.db.query(
+      `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (jti) DO NOTHING`,
+      [principal.tokenId, principal.id, principal.tokenExpiresAt],
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { SuccessDto } from '../../common/dto';
+import { IsAccountEmail, IsName, IsPassword, Trim } from '../../common/validators';
+import { ROLES, Role } from '../../users/user.entity';
+import { Permissions } from '../permissions';
+
+export class RegisterDto {
+  /** Professional title, e.g. "Dr." */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(50)
+  @ApiProperty({ required: false, example: 'Dr.' })
+  title?: string;
+
+  @IsName()
+  @ApiProperty({ example: 'Jane' })
+  firstName: string;
+
+  @IsName()
+  @ApiProperty({ example: 'Doe' })
+  lastName: string;
+
+  @IsAccountEmail()
+  email: string;
+
+  @IsPassword()
+  password: string;
+
+  /** Medical specialty, e.g. "Cardiology". */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @ApiProperty({ required: false, example: 'Cardiology' })
+  specialty?: string;
+
+  /** The kind of EHR the practice uses, e.g. "cloud" or "on_premise". */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @ApiProperty({ required: false, example: 'cloud' })
+  ehr_system_type?: string;
+
+  /** The EHR product's name. */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @ApiProperty({ required: false, example: 'OpenEMR' })
+  ehr_system_name?: string;
+}
+
+export class RegisterResponseDto extends SuccessDto {
+  /** The new account's id. */
+  @ApiProperty({ format: 'uuid' })
+  uid: string;
+  email: string;
+  @ApiProperty({ enum: [false] })
+  emailVerified: false;
+}
+
+export class LoginDto {
+  @IsAccountEmail()
+  email: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  @ApiProperty({ format: 'password', example: 'Correct-Horse-9', maxLength: 128 })
+  password: string;
+
+  /** Issue a 30-day token instead of a 24-hour one. */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: false })
+  remember?: boolean;
+}
+
+export class PermissionsDto implements Permissions {
+  canManageUsers: boolean;
+  canCreateAppointments: boolean;
+  canUseAiFeatures: boolean;
+  canViewAnalytics: boolean;
+}
+
+export class LoginResponseDto extends SuccessDto {
+  /** HS256 JWT for the Authorization: Bearer header. */
+  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>' })
+  token: string;
+  @ApiProperty({ format: 'uuid' })
+  uid: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Dr.' })
+  userTitle: string | null;
+  firstName: string;
+  lastName: string;
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+  emailVerified: boolean;
+  /** When the token stops being accepted (ISO-8601, UTC). */
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+  permissions: PermissionsDto;
+}

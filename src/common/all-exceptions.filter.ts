@@ -1,0 +1,157 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { AppException, codeForStatus, ERRORS, ErrorCode, ErrorDetail, ErrorEnvelope } from './errors';
+
+/**
+ * Unique constraints (by their explicit names in the migrations) and the contract code a violation
+ * of each one means. Anything not listed is a plain CONFLICT.
+ */
+const UNIQUE_VIOLATIONS: Record<string, { code: ErrorCode; message?: string }> = {
+  uq_users_email: { code: 'EMAIL_TAKEN' },
+};
+
+/** PostgreSQL and socket error codes that mean "the database is not reachable right now". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+]);
+
+interface Rendered {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetail[];
+  headers?: Record<string, string>;
+}
+
+/** Turns every error into the contract's envelope; unknown ones are logged and become a bare 500. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const rendered = this.render(exception, request);
+    const body: ErrorEnvelope = {
+      success: false,
+      error: rendered.message,
+      code: rendered.code,
+      statusCode: rendered.status,
+      requestId: String(request.id),
+      ...(rendered.code === 'VALIDATION_ERROR' && rendered.details ? { details: rendered.details } : {}),
+    };
+    if (rendered.headers) void reply.headers(rendered.headers);
+    void reply.status(rendered.status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  render(exception: unknown, request: FastifyRequest): Rendered {
+    if (exception instanceof AppException) {
+      return {
+        status: exception.getStatus(),
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = codeForStatus(status);
+      const message = status === 404 ? 'Route not found' : ERRORS[code].message;
+      return { status, code, message };
+    }
+    const err = exception as { code?: string; statusCode?: number; message?: string; driverError?: { code?: string; constraint?: string } };
+    if (exception instanceof QueryFailedError) {
+      const driver = err.driverError ?? {};
+      if (driver.code === '23505') {
+        const known = UNIQUE_VIOLATIONS[driver.constraint ?? ''];
+        const code = known?.code ?? 'CONFLICT';
+        return { status: ERRORS[code].status, code, message: known?.message ?? ERRORS[code].message };
+      }
+      if (driver.code === '22P02' || driver.code === '22007' || driver.code === '22008' || driver.code === '22003') {
+        // invalid text representation / datetime / out of range: bad input that slipped past validation
+        return { status: 400, code: 'VALIDATION_ERROR', message: ERRORS.VALIDATION_ERROR.message, details: [] };
+      }
+      if (driver.code && UNAVAILABLE_CODES.has(driver.code)) return this.unavailable();
+    }
+    if (err?.code && UNAVAILABLE_CODES.has(err.code)) return this.unavailable();
+    if (
+      typeof err?.message === 'string' &&
+      /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message)
+    ) {
+      return this.unavailable();
+    }
+    // Errors raised by Fastify itself before our handlers ran (body parsing, limits, media type).
+    if (typeof err?.code === 'string' && err.code.startsWith('FST_') && typeof err.statusCode === 'number' && err.statusCode < 500) {
+      return this.fastifyError(err.code, err.statusCode);
+    }
+    this.logger.error({
+      msg: 'Unhandled error',
+      requestId: request.id,
+      err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception),
+    });
+    return { status: 500, code: 'INTERNAL_ERROR', message: ERRORS.INTERNAL_ERROR.message };
+  }
+
+  private unavailable(): Rendered {
+    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: ERRORS.SERVICE_UNAVAILABLE.message, headers: { 'retry-after': '5' } };
+  }
+
+  private fastifyError(fstCode: string, status: number): Rendered {
+    switch (fstCode) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          message: ERRORS.VALIDATION_ERROR.message,
+          details: [
+            {
+              field: 'body',
+              message:
+                fstCode === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+                  ? 'Body cannot be empty when Content-Type is application/json'
+                  : 'Body is not valid JSON',
+            },
+          ],
+        };
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: ERRORS.PAYLOAD_TOO_LARGE.message };
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return status === 415
+          ? { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: ERRORS.UNSUPPORTED_MEDIA_TYPE.message }
+          : {
+              status: 400,
+              code: 'VALIDATION_ERROR',
+              message: ERRORS.VALIDATION_ERROR.message,
+              details: [{ field: 'body', message: 'Invalid body' }],
+            };
+      default: {
+        const code = codeForStatus(status);
+        return {
+          status,
+          code,
+          message: ERRORS[code].message,
+          details: code === 'VALIDATION_ERROR' ? [{ field: 'request', message: 'Malformed request' }] : undefined,
+        };
+      }
+    }
+  }
+}

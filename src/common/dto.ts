@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ERRORS, ErrorCode } from './errors';
+
+export class ErrorDetailDto {
+  /** The request field the message is about (dotted path for nested fields). */
+  field: string;
+  message: string;
+}
+
+/** The contract's error envelope; every non-2xx response has exactly this shape. */
+export class ErrorResponseDto {
+  @ApiProperty({ enum: [false], example: false })
+  success: false;
+  /** Human-readable message. */
+  error: string;
+  @ApiProperty({ enum: Object.keys(ERRORS), example: 'VALIDATION_ERROR' })
+  code: ErrorCode;
+  statusCode: number;
+  /** Also sent as the X-Request-Id header; quote it when reporting a problem. */
+  requestId: string;
+  /** Only for VALIDATION_ERROR. */
+  @ApiProperty({ type: [ErrorDetailDto], required: false })
+  details?: ErrorDetailDto[];
+}
+
+export class SuccessDto {
+  @ApiProperty({ enum: [true], example: true })
+  success: true;
+}
+
+export class MessageDto extends SuccessDto {
+  message: string;
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { passwordProblem } from '../common/password-policy';
+
+/** The value shown in `.env.example`; production refuses to start with it. */
+export const SAMPLE_JWT_SECRET = 'replace-me-with-at-least-32-random-bytes-of-secret';
+const WEAK_SECRETS = new Set([SAMPLE_JWT_SECRET, 'secret', 'changeme', 'change-me', 'jwt-secret', 'your-secret-key']);
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value; // left as a string so that IsBoolean reports it
+};
+const toInt = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The environment, as the process receives it. Every name is in the README's configuration table. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  DATA_DIR = './data';
+
+  @Transform(toBool)
+  @IsBoolean()
+  DB_MIGRATE_ON_START = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  MAIL_FROM = 'MediSync <no-reply@medisync.local>';
+
+  /** Default: http://localhost:<PORT>. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  APP_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail()
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_MODE = false;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT = 100 * 1024;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Unset: the embedded database under `dataDir` is started. */
+  databaseUrl?: string;
+  dataDir: string;
+  migrateOnStart: boolean;
+  dbPoolSize: number;
+  jwtSecret: string;
+  /** True when no JWT_SECRET was given and a random one was made for this process. */
+  jwtSecretGenerated: boolean;
+  redisUrl?: string;
+  trustProxy?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  appUrl: string;
+  bootstrapAdmin?: { email: string; password: string };
+  demoMode: boolean;
+  logLevel: string;
+  corsOrigins: string[];
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the whole environment at once. Throws one ConfigError listing every problem,
+ * never a secret's value.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = plainToInstance(EnvironmentVariables, { ...source }, { excludeExtraneousValues: false });
+  const problems: string[] = [];
+  for (const error of validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false })) {
+    for (const message of Object.values(error.constraints ?? {})) {
+      problems.push(message.startsWith(error.property) ? message : `${error.property}: ${message}`);
+    }
+  }
+  const production = env.NODE_ENV === 'production';
+  const secret = env.JWT_SECRET;
+  if (production) {
+    if (!secret) problems.push('JWT_SECRET is required when NODE_ENV=production');
+    else if (Buffer.byteLength(secret) < 32) problems.push('JWT_SECRET must be at least 32 bytes when NODE_ENV=production');
+    else if (WEAK_SECRETS.has(secret))
+      problems.push('JWT_SECRET is the sample value; generate a random one (e.g. openssl rand -base64 48)');
+    if (env.DEMO_MODE === true) problems.push('DEMO_MODE=true is refused when NODE_ENV=production');
+  }
+  const adminEmail = env.BOOTSTRAP_ADMIN_EMAIL;
+  const adminPassword = env.BOOTSTRAP_ADMIN_PASSWORD;
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  } else if (adminPassword) {
+    const why = passwordProblem(adminPassword);
+    if (why) problems.push(`BOOTSTRAP_ADMIN_PASSWORD ${why}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    migrateOnStart: env.DB_MIGRATE_ON_START,
+    dbPoolSize: env.DB_POOL_SIZE,
+    jwtSecret: secret ?? randomBytes(48).toString('base64url'),
+    jwtSecretGenerated: !secret,
+    redisUrl: env.REDIS_URL,
+    trustProxy: env.TRUST_PROXY,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail.trim().toLowerCase(), password: adminPassword } : undefined,
+    demoMode: env.DEMO_MODE,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    bodyLimit: env.BODY_LIMIT,
+  };
+}

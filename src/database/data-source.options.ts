@@ -1,0 +1,40 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { RevokedToken } from '../auth/revoked-token.entity';
+import { User } from '../users/user.entity';
+import { OneTimeToken } from '../verification/one-time-token.entity';
+
+export const ENTITIES = [User, OneTimeToken, RevokedToken];
+
+export interface DatabaseSettings {
+  url: string;
+  poolSize: number;
+  migrateOnStart: boolean;
+  /** The embedded server serves one connection per pool client; it needs `maxConnections >= poolSize`. */
+  applicationName?: string;
+}
+
+/** The options shared by the application and the TypeORM CLI (`ormconfig.ts`). Never synchronize. */
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    migrationsRun: settings.migrateOnStart,
+    synchronize: false,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    poolSize: settings.poolSize,
+    applicationName: settings.applicationName ?? 'medisync-api',
+    logging: ['error', 'migration'],
+    extra: {
+      // fail fast instead of queueing forever when the database is unreachable
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      statement_timeout: 15000,
+    },
+  };
+}

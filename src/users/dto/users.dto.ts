@@ -1,0 +1,102 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { SuccessDto } from '../../common/dto';
+import { IsName, IsPassword, Trim } from '../../common/validators';
+import { ROLES, Role, User } from '../user.entity';
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+  @ApiProperty({ format: 'email' })
+  email: string;
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+  @ApiProperty({ nullable: true, type: String })
+  title: string | null;
+  firstName: string;
+  lastName: string;
+  @ApiProperty({ nullable: true, type: String })
+  specialty: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  ehr_system_type: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  ehr_system_name: string | null;
+  emailVerified: boolean;
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+/** What leaves the server about an account: never a hash or an internal counter. */
+export function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    title: user.title,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    specialty: user.specialty,
+    ehr_system_type: user.ehrSystemType,
+    ehr_system_name: user.ehrSystemName,
+    emailVerified: user.emailVerifiedAt !== null,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export class UserResponseDto extends SuccessDto {
+  user: UserDto;
+}
+
+/** Profile fields only; email, role and verification cannot be changed here. Send only what changes. */
+export class UpdateProfileDto {
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(50)
+  @ApiProperty({ required: false, example: 'Prof.' })
+  title?: string;
+
+  @IsOptional()
+  @IsName()
+  @ApiProperty({ required: false, example: 'Jane' })
+  firstName?: string;
+
+  @IsOptional()
+  @IsName()
+  @ApiProperty({ required: false, example: 'Doe' })
+  lastName?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @ApiProperty({ required: false, example: 'Neurology' })
+  specialty?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @ApiProperty({ required: false })
+  ehr_system_type?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  @ApiProperty({ required: false })
+  ehr_system_name?: string;
+}
+
+export class ChangePasswordDto {
+  @IsString()
+  @MaxLength(128)
+  @ApiProperty({ format: 'password', example: 'Correct-Horse-9' })
+  currentPassword: string;
+
+  @IsPassword('Battery-Staple-7')
+  newPassword: string;
+}

@@ -1,0 +1,47 @@
+import { Column, Entity } from 'typeorm';
+import { BaseEntity } from '../common/base.entity';
+
+export const ROLES = ['doctor', 'patient', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+@Entity({ name: 'users' })
+export class User extends BaseEntity {
+  /** Stored trimmed and lower-cased; unique through `uq_users_email`. */
+  @Column({ type: 'text' })
+  email: string;
+
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash: string;
+
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
+
+  @Column({ name: 'first_name', type: 'text' })
+  firstName: string;
+
+  @Column({ name: 'last_name', type: 'text' })
+  lastName: string;
+
+  @Column({ type: 'text', nullable: true })
+  specialty: string | null;
+
+  @Column({ name: 'ehr_system_type', type: 'text', nullable: true })
+  ehrSystemType: string | null;
+
+  @Column({ name: 'ehr_system_name', type: 'text', nullable: true })
+  ehrSystemName: string | null;
+
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /** Raised by password change and reset (and, later, disabling): every token with a lower `tv` is revoked. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  get emailVerified(): boolean {
+    return this.emailVerifiedAt !== null;
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { ApiErrors } from '../common/api-errors';
+import { MessageDto } from '../common/dto';
+import { ChangePasswordDto, toUserDto, UpdateProfileDto, UserResponseDto } from './dto/users.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('api/users/me')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  /** The caller's own account. */
+  @Get()
+  @Auth()
+  @ApiOperation({ operationId: 'getMe', summary: 'Read my account' })
+  async me(@CurrentUser() principal: Principal): Promise<UserResponseDto> {
+    return { success: true, user: toUserDto(await this.users.getById(principal.id)) };
+  }
+
+  /** Changes profile fields only; email, role and verification are not editable here. */
+  @Patch()
+  @Auth()
+  @ApiOperation({ operationId: 'updateMe', summary: 'Update my profile' })
+  @ApiErrors(400, 415)
+  async update(@CurrentUser() principal: Principal, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
+    const user = await this.users.updateProfile(principal.id, {
+      title: dto.title,
+      firstName: dto.firstName,
+      lastName: dto.lastName,
+      specialty: dto.specialty,
+      ehrSystemType: dto.ehr_system_type,
+      ehrSystemName: dto.ehr_system_name,
+    });
+    return { success: true, user: toUserDto(user) };
+  }
+
+  /** Needs the current password; every token issued before, this one included, is revoked. Log in again. */
+  @Post('password')
+  @Auth()
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'changeMyPassword', summary: 'Change my password' })
+  @ApiErrors([400, 'VALIDATION_ERROR: newPassword breaks the rule, or currentPassword is incorrect'], 415)
+  async changePassword(@CurrentUser() principal: Principal, @Body() dto: ChangePasswordDto): Promise<MessageDto> {
+    await this.users.changePassword(principal.id, dto.currentPassword, dto.newPassword);
+    return { success: true, message: 'Password changed; log in again' };
+  }
+}

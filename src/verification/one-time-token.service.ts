@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppException } from '../common/errors';
+import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
+
+/** How long each kind of emailed token lives (contract: verification 24 h, reset 1 h, invite 7 days). */
+export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
+  email_verification: 24 * 60 * 60 * 1000,
+  password_reset: 60 * 60 * 1000,
+  invitation: 7 * 24 * 60 * 60 * 1000,
+};
+
+export const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+
+/** A token as it appears in a link: 32 random bytes (256 bits), base64url. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ConsumedToken {
+  id: string;
+  userId: string | null;
+  payload: Record<string, unknown> | null;
+}
+
+/**
+ * Single-use emailed tokens for every purpose. The raw token leaves only in the email; the table
+ * holds its SHA-256. Consuming is one conditional UPDATE, so of many racing requests exactly one wins.
+ */
+@Injectable()
+export class OneTimeTokenService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Issues a token; earlier unused tokens of the same user and purpose stop working. */
+  async issue(
+    purpose: TokenPurpose,
+    userId: string | null,
+    payload: Record<string, unknown> | null = null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + TOKEN_TTL_MS[purpose]);
+    if (userId) {
+      await manager.query(`UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [
+        userId,
+        purpose,
+      ]);
+    }
+    await manager.insert(OneTimeToken, { purpose, tokenHash: hashToken(token), userId, payload: payload as never, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /**
+   * Spends a token inside the caller's transaction. A malformed, unknown, spent or expired token is
+   * 410 TOKEN_USED_OR_EXPIRED (one answer for all, so nothing about other tokens is revealed).
+   */
+  async consume(purpose: TokenPurpose, token: string, manager: EntityManager): Promise<ConsumedToken> {
+    if (!TOKEN_PATTERN.test(token)) throw new AppException('TOKEN_USED_OR_EXPIRED');
+    const rows = await manager.query<[Array<{ id: string; user_id: string | null; payload: Record<string, unknown> | null }>, number]>(
+      `UPDATE one_time_tokens SET used_at = now()
+        WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+        RETURNING id, user_id, payload`,
+      [hashToken(token), purpose],
+    );
+    const row = rows[0]?.[0];
+    if (!row) throw new AppException('TOKEN_USED_OR_EXPIRED');
+    return { id: row.id, userId: row.user_id, payload: row.payload };
+  }
+}

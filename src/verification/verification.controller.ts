@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/decorators';
+import { ApiErrors } from '../common/api-errors';
+import { MessageDto } from '../common/dto';
+import { AppException } from '../common/errors';
+import { EmailDto, ResetPasswordDto, TokenDto, VerifiedResponseDto } from './dto/verification.dto';
+import { VerificationService } from './verification.service';
+
+const ACCEPTED: MessageDto = { success: true, message: 'If the address belongs to an account that needs it, an email is on its way' };
+
+@ApiTags('verification')
+@Controller('api/verification')
+export class VerificationController {
+  constructor(private readonly verification: VerificationService) {}
+
+  /** Spends the emailed verification token (single use, 24 hours). */
+  @Post('verify')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'verifyEmail', summary: 'Verify an email address' })
+  @ApiErrors(400, 410, 415)
+  async verify(@Body() dto: TokenDto): Promise<VerifiedResponseDto> {
+    await this.verification.verify(dto.token);
+    return { success: true, emailVerified: true };
+  }
+
+  /** The link in the verification email; same effect and answers as the POST. */
+  @Get('verify')
+  @Public()
+  @ApiOperation({ operationId: 'verifyEmailLink', summary: 'Verify an email address (emailed link)' })
+  @ApiQuery({ name: 'token', required: true, type: String })
+  @ApiErrors(400, 410)
+  async verifyLink(@Query('token') token: unknown): Promise<VerifiedResponseDto> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 256) {
+      throw AppException.validation([{ field: 'token', message: 'token must be a string' }]);
+    }
+    await this.verification.verify(token);
+    return { success: true, emailVerified: true };
+  }
+
+  /** Always 202, whatever the email (no account enumeration); only unverified accounts get a new link. */
+  @Post('resend')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'resendVerification', summary: 'Send a new verification link' })
+  @ApiAcceptedResponse({ type: MessageDto })
+  @ApiErrors(400, 415)
+  resend(@Body() dto: EmailDto): MessageDto {
+    this.verification.resend(dto.email);
+    return ACCEPTED;
+  }
+}
+
+@ApiTags('password')
+@Controller('api/password')
+export class PasswordController {
+  constructor(private readonly verification: VerificationService) {}
+
+  /** Always 202, whatever the email; an existing account gets a single-use reset link (1 hour). */
+  @Post('forgot')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'forgotPassword', summary: 'Request a password reset link' })
+  @ApiAcceptedResponse({ type: MessageDto })
+  @ApiErrors(400, 415)
+  forgot(@Body() dto: EmailDto): MessageDto {
+    this.verification.forgotPassword(dto.email);
+    return ACCEPTED;
+  }
+
+  /** Spends the reset token and sets the new password; every earlier token of the account is revoked. */
+  @Post('reset')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'resetPassword', summary: 'Set a new password with a reset token' })
+  @ApiErrors([400, 'VALIDATION_ERROR (password names the rule)'], 410, 415)
+  async reset(@Body() dto: ResetPasswordDto): Promise<MessageDto> {
+    await this.verification.resetPassword(dto.token, dto.password);
+    return { success: true, message: 'Password changed; log in with the new password' };
+  }
+}
