@@ -81,6 +81,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), fastifyAdapter(config), {
     bodyParser: false,
+    abortOnError: false,
     bufferLogs: false,
     logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });

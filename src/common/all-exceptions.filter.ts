@@ -54,7 +54,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       code: rendered.code,
       statusCode: rendered.status,
       requestId: String(request.id),
-      ...(rendered.code === 'VALIDATION_ERROR' && rendered.details ? { details: rendered.details } : {}),
+      ...(rendered.code === 'VALIDATION_ERROR' ? { details: rendered.details ?? [] } : {}),
     };
     if (rendered.headers) void reply.headers(rendered.headers);
     void reply.status(rendered.status).header('content-type', 'application/json; charset=utf-8').send(body);
@@ -72,6 +72,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Nest wraps errors raised by Fastify itself (body parsing, limits, media type)
+      const cause = exception.cause as { code?: unknown } | undefined;
+      if (typeof cause?.code === 'string' && cause.code.startsWith('FST_') && status < 500) return this.fastifyError(cause.code, status);
       const code = codeForStatus(status);
       const message = status === 404 ? 'Route not found' : ERRORS[code].message;
       return { status, code, message };
@@ -98,6 +101,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return this.unavailable();
     }
     // Errors raised by Fastify itself before our handlers ran (body parsing, limits, media type).
+    if (exception instanceof SyntaxError && err.statusCode === 400) {
+      // the JSON body parser (also refuses __proto__ and constructor.prototype keys)
+      return this.fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400);
+    }
     if (typeof err?.code === 'string' && err.code.startsWith('FST_') && typeof err.statusCode === 'number' && err.statusCode < 500) {
       return this.fastifyError(err.code, err.statusCode);
     }

@@ -89,7 +89,7 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   APP_URL?: string;
 
-  @Transform(emptyToUndefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value))
   @IsOptional()
   @IsEmail()
   BOOTSTRAP_ADMIN_EMAIL?: string;

@@ -23,32 +23,33 @@ export interface TestContext {
 /** The real application over real HTTP, with a fresh database (real migrations) and a real SMTP server. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestContext> {
   const mailbox = await new Mailbox().start();
-  const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'medisync-data-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_JWT_SECRET,
-    SMTP_URL: mailbox.url,
-    APP_URL: 'http://medisync.test',
-    DATA_DIR: dataDir,
-    DB_POOL_SIZE: '10',
-    ...env,
-  });
-  const app = await createApp(config, db.url);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    app,
-    http: request(app.getHttpServer()),
-    mailbox,
-    db,
-    dataDir,
-    async close() {
-      await app.close();
-      await db.drop();
-      await mailbox.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+  let db: TestDatabase | undefined;
+  let app: NestFastifyApplication | undefined;
+  const close = async () => {
+    await app?.close();
+    await db?.drop();
+    await mailbox.stop();
+    await rm(dataDir, { recursive: true, force: true });
   };
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_JWT_SECRET,
+      SMTP_URL: mailbox.url,
+      APP_URL: 'http://medisync.test',
+      DATA_DIR: dataDir,
+      DB_POOL_SIZE: '10',
+      ...env,
+    });
+    db = await createTestDatabase();
+    app = await createApp(config, db.url);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { app, http: request(app.getHttpServer()), mailbox, db, dataDir, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 let counter = 0;

@@ -1,0 +1,87 @@
+import { ConfigError, loadConfig, SAMPLE_JWT_SECRET } from './config';
+
+const problems = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      env: 'development',
+      port: 3000,
+      dataDir: './data',
+      migrateOnStart: true,
+      databaseUrl: undefined,
+      appUrl: 'http://localhost:3000',
+      bodyLimit: 102400,
+      demoMode: false,
+      jwtSecretGenerated: true,
+    });
+    expect(Buffer.byteLength(c.jwtSecret)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('parses booleans, numbers and lists strictly', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DB_MIGRATE_ON_START: 'false',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      APP_URL: 'https://api.example/',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      migrateOnStart: false,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      appUrl: 'https://api.example',
+    });
+  });
+
+  it('lists every bad value in one error, without echoing secrets', () => {
+    const found = problems({
+      PORT: 'eighty',
+      DB_MIGRATE_ON_START: 'maybe',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+      SMTP_URL: 'http://mail',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'short-secret-value',
+    });
+    expect(found.join('\n')).toMatch(/PORT/);
+    expect(found.join('\n')).toMatch(/DB_MIGRATE_ON_START/);
+    expect(found.join('\n')).toMatch(/DATABASE_URL/);
+    expect(found.join('\n')).toMatch(/LOG_LEVEL/);
+    expect(found.join('\n')).toMatch(/SMTP_URL/);
+    expect(found.join('\n')).toMatch(/JWT_SECRET must be at least 32 bytes/);
+    expect(found.join('\n')).not.toContain('short-secret-value');
+    expect(found.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('production refuses a missing, short or sample JWT_SECRET and DEMO_MODE', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
+    expect(problems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toEqual([
+      'JWT_SECRET must be at least 32 bytes when NODE_ENV=production',
+    ]);
+    expect(problems({ NODE_ENV: 'production', JWT_SECRET: SAMPLE_JWT_SECRET })[0]).toMatch(/sample value/);
+    expect(problems({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40), DEMO_MODE: 'true' })).toEqual([
+      'DEMO_MODE=true is refused when NODE_ENV=production',
+    ]);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) }).jwtSecretGenerated).toBe(false);
+  });
+
+  it('needs both bootstrap admin values, and a password that meets the rule', () => {
+    expect(problems({ BOOTSTRAP_ADMIN_EMAIL: 'root@example.org' })[0]).toMatch(/must be set together/);
+    expect(problems({ BOOTSTRAP_ADMIN_EMAIL: 'root@example.org', BOOTSTRAP_ADMIN_PASSWORD: 'weak' })[0]).toMatch(
+      /BOOTSTRAP_ADMIN_PASSWORD must be 8 to 128/,
+    );
+    expect(loadConfig({ BOOTSTRAP_ADMIN_EMAIL: ' Root@Example.org ', BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n-Passw0rd' }).bootstrapAdmin).toEqual({
+      email: 'root@example.org',
+      password: 'Adm1n-Passw0rd',
+    });
+  });
+});

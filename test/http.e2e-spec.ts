@@ -1,0 +1,94 @@
+import { expectEnvelope, registration, startTestApp, TestContext, uniqueEmail } from './support/app';
+
+describe('HTTP conventions: envelope, request ids, parsing, health and docs', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startTestApp({ BODY_LIMIT: '2048' });
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('404 NOT_FOUND in the envelope for an unknown route, with X-Request-Id matching requestId', async () => {
+    const res = await ctx.http.get('/api/does-not-exist').expect(404);
+    expectEnvelope(res.body, 404, 'NOT_FOUND');
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+  });
+
+  it('echoes a well-formed incoming X-Request-Id and replaces a malformed one', async () => {
+    const ok = await ctx.http.get('/health/live').set('X-Request-Id', 'req-123.abc').expect(200);
+    expect(ok.headers['x-request-id']).toBe('req-123.abc');
+    const bad = await ctx.http.get('/api/nope').set('X-Request-Id', 'bad id with spaces <script>').expect(404);
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.body.requestId).toBe(bad.headers['x-request-id']);
+  });
+
+  it('400 VALIDATION_ERROR for malformed JSON', async () => {
+    const res = await ctx.http.post('/api/login').set('Content-Type', 'application/json').send('{"email": "a@b.c",').expect(400);
+    expectEnvelope(res.body, 400, 'VALIDATION_ERROR', 'Validation failed');
+    expect(res.body.details).toEqual([{ field: 'body', message: 'Body is not valid JSON' }]);
+  });
+
+  it.each([['[]'], ['null'], ['"text"'], ['42']])('400 VALIDATION_ERROR for a JSON body that is not an object: %s', async (raw) => {
+    const res = await ctx.http.post('/api/login').set('Content-Type', 'application/json').send(raw).expect(400);
+    expectEnvelope(res.body, 400, 'VALIDATION_ERROR');
+  });
+
+  it('400 for an empty POST body, 415 UNSUPPORTED_MEDIA_TYPE for text and form bodies', async () => {
+    expectEnvelope((await ctx.http.post('/api/login').expect(400)).body, 400, 'VALIDATION_ERROR');
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const res = await ctx.http.post('/api/login').set('Content-Type', type).send('email=a@b.c&password=x').expect(415);
+      expectEnvelope(res.body, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
+  it('413 PAYLOAD_TOO_LARGE over BODY_LIMIT', async () => {
+    const res = await ctx.http
+      .post('/api/register')
+      .send(registration(uniqueEmail(), { title: 'x'.repeat(4096) }))
+      .expect(413);
+    expectEnvelope(res.body, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('rejects __proto__ and constructor keys without effect', async () => {
+    for (const raw of [
+      '{"__proto__": {"role": "admin"}, "email": "a@b.co", "password": "x"}',
+      '{"constructor": {"prototype": {"x": 1}}, "email": "a@b.co", "password": "x"}',
+    ]) {
+      const res = await ctx.http.post('/api/login').set('Content-Type', 'application/json').send(raw).expect(400);
+      expectEnvelope(res.body, 400, 'VALIDATION_ERROR');
+    }
+    expect(({} as Record<string, unknown>).role).toBeUndefined();
+  });
+
+  it('never converts types implicitly', async () => {
+    const res = await ctx.http
+      .post('/api/register')
+      .send(registration(uniqueEmail(), { firstName: 123, title: true }))
+      .expect(400);
+    expect(new Set(res.body.details.map((d: { field: string }) => d.field))).toEqual(new Set(['firstName', 'title']));
+  });
+
+  it('GET /health/live and /health/ready answer 200 with success: true', async () => {
+    expect((await ctx.http.get('/health/live').expect(200)).body).toEqual({ success: true, status: 'ok' });
+    const ready = await ctx.http.get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ success: true, status: 'ok', checks: { database: { status: 'up' } } });
+  });
+
+  it('serves the OpenAPI document at /docs-json and the UI at /docs, with bearer security and the envelope on errors', async () => {
+    const doc = (await ctx.http.get('/docs-json').expect(200)).body;
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const login = doc.paths['/api/login'].post;
+    expect(login.operationId).toBe('login');
+    expect(login.security).toBeUndefined();
+    expect(login.responses['401'].content['application/json'].schema.$ref).toBe('#/components/schemas/ErrorResponseDto');
+    const me = doc.paths['/api/users/me'].get;
+    expect(me.security).toEqual([{ bearer: [] }]);
+    expect(me.responses['401']).toBeDefined();
+    expect(me['x-access']).toEqual({ roles: 'any', subscription: false, verifiedEmail: true });
+    expect(JSON.stringify(doc)).not.toContain('e2e-test-secret');
+    const ui = await ctx.http.get('/docs').redirects(1).expect(200);
+    expect(ui.text).toContain('swagger');
+  });
+});
