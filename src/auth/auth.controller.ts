@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors';
-import { MessageDto } from '../common/dto';
+import { MessageDto } from '../common/common.dto';
 import { AuthService } from './auth.service';
 import { Auth, CurrentUser, Principal, Public } from './decorators';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';

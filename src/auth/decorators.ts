@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/dto';
+import { ErrorResponseDto } from '../common/common.dto';
 import { Role } from '../users/user.entity';
 
 export const ACCESS_KEY = 'medisync:access';

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from './dto';
+import { ErrorResponseDto } from './common.dto';
 
 /** Documents error responses of an operation with the envelope schema: `ApiErrors(400, 409)`. */
 export function ApiErrors(...entries: Array<number | [number, string]>) {

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs
 import { Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
 import { AppException } from '../common/errors';
+import { LiveDto, ReadyDto } from './dto/health.dto';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,7 +18,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @ApiOperation({ operationId: 'healthLive', summary: 'Liveness' })
-  live(): { success: true; status: 'ok' } {
+  live(): LiveDto {
     return { success: true, status: 'ok' };
   }
 
@@ -27,7 +28,7 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ operationId: 'healthReady', summary: 'Readiness (checks the database)' })
   @ApiErrors([503, 'SERVICE_UNAVAILABLE: the database does not answer'])
-  async ready(): Promise<{ success: true; status: 'ok'; checks: Record<string, unknown> }> {
+  async ready(): Promise<ReadyDto> {
     try {
       const result = await this.health.check([() => this.db.pingCheck('database', { timeout: 3000 })]);
       return { success: true, status: 'ok', checks: result.info ?? {} };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Principal } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
-import { MessageDto } from '../common/dto';
+import { MessageDto } from '../common/common.dto';
 import { ChangePasswordDto, toUserDto, UpdateProfileDto, UserResponseDto } from './dto/users.dto';
 import { UsersService } from './users.service';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
-import { MessageDto } from '../common/dto';
+import { MessageDto } from '../common/common.dto';
 import { AppException } from '../common/errors';
 import { EmailDto, ResetPasswordDto, TokenDto, VerifiedResponseDto } from './dto/verification.dto';
 import { VerificationService } from './verification.service';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { SuccessDto } from '../../common/dto';
+import { SuccessDto } from '../../common/common.dto';
 import { IsAccountEmail, IsName, IsPassword, Trim } from '../../common/validators';
 import { ROLES, Role } from '../../users/user.entity';
 import { Permissions } from '../permissions';

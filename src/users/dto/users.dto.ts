@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { SuccessDto } from '../../common/dto';
+import { SuccessDto } from '../../common/common.dto';
 import { IsName, IsPassword, Trim } from '../../common/validators';
 import { ROLES, Role, User } from '../user.entity';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { SuccessDto } from '../../common/dto';
+import { SuccessDto } from '../../common/common.dto';
 import { IsAccountEmail, IsPassword } from '../../common/validators';
 
 export class TokenDto {
