@@ -35,6 +35,9 @@ describe('embedded database (PGlite over the wire protocol)', () => {
       expect(left[0].n).toBe(0);
       expect(await ds.runMigrations()).toHaveLength(MIGRATIONS.length);
       expect(await ds.showMigrations()).toBe(false);
+      // the entities describe exactly the schema the migrations make (what migration:generate would write)
+      const drift = await ds.driver.createSchemaBuilder().log();
+      expect(drift.upQueries.map((q) => q.query)).toEqual([]);
     } finally {
       await ds.destroy();
     }

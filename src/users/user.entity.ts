@@ -1,10 +1,14 @@
-import { Column, Entity } from 'typeorm';
+import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { BaseEntity } from '../common/base.entity';
 
 export const ROLES = ['doctor', 'patient', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 @Entity({ name: 'users' })
+@Unique('uq_users_email', ['email'])
+@Check('ck_users_email_lower', 'email = lower(email)')
+@Check('ck_users_role', `role IN ('doctor', 'patient', 'admin')`)
+@Index('ix_users_role', ['role'])
 export class User extends BaseEntity {
   /** Stored trimmed and lower-cased; unique through `uq_users_email`. */
   @Column({ type: 'text' })
