@@ -45,7 +45,7 @@ export class UsersService implements OnApplicationBootstrap {
   /** Creates an account. A taken email (in any letter case) is 409 EMAIL_TAKEN, by the unique constraint. */
   async create(input: NewUser, manager: EntityManager = this.db.manager): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
-    const user = manager.create(User, {
+    const values = {
       email: input.email.trim().toLowerCase(),
       passwordHash,
       role: input.role,
@@ -56,8 +56,10 @@ export class UsersService implements OnApplicationBootstrap {
       ehrSystemType: input.ehrSystemType ?? null,
       ehrSystemName: input.ehrSystemName ?? null,
       emailVerifiedAt: input.emailVerified ? new Date() : null,
-    });
-    return manager.save(User, user);
+    };
+    // one autocommitted INSERT (save() would wrap it in a transaction for nothing)
+    const result = await manager.insert(User, values);
+    return manager.create(User, { ...values, ...(result.generatedMaps[0] as Partial<User>) });
   }
 
   findById(id: string): Promise<User | null> {
