@@ -1,7 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { DemoModule } from './auth/demo';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
@@ -9,13 +11,14 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
 
 @Module({})
 export class AppModule {
   /** `databaseUrl` is the resolved URL: DATABASE_URL, or the embedded server's. */
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -25,10 +28,14 @@ export class AppModule {
           retryAttempts: 0,
         }),
         MailModule,
+        AuditModule,
         UsersModule,
+        SubscriptionsModule,
         VerificationModule,
         AuthModule,
+        DemoModule.register(config.demoMode),
         HealthModule,
+        ...extraImports,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

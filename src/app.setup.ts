@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { ERRORS } from './common/errors';
+import { requestContext } from './common/request-context';
 import { AppConfig } from './config/config';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,6 +45,11 @@ export function configureHttp(app: NestFastifyApplication): void {
     void reply.header('x-request-id', request.id);
     done();
   });
+  // after body parsing, so the handler and everything it awaits see the request's context
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    const ua = request.headers['user-agent'];
+    requestContext.run({ requestId: String(request.id), ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua : null }, done);
+  });
 }
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -78,13 +84,21 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** Builds the whole application (used by main.ts and by the e2e tests alike). */
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), fastifyAdapter(config), {
-    bodyParser: false,
-    abortOnError: false,
-    bufferLogs: false,
-    logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
-  });
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  extraImports: ModuleMetadata['imports'] = [],
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, databaseUrl, extraImports),
+    fastifyAdapter(config),
+    {
+      bodyParser: false,
+      abortOnError: false,
+      bufferLogs: false,
+      logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    },
+  );
   configureHttp(app);
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id'] });
   SwaggerModule.setup('docs', app, () => openApiDocument(app), {

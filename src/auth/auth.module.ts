@@ -3,9 +3,11 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { AuthController } from './auth.controller';
+import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
 import { AccessGuard, JwtAuthGuard } from './guards';
 import { JWT_KEY, jwtKeyProvider } from './jwt-key';
@@ -26,10 +28,12 @@ import { TokenService } from './token.service';
     }),
     UsersModule,
     VerificationModule,
+    SubscriptionsModule,
   ],
   controllers: [AuthController],
   providers: [
     jwtKeyProvider,
+    AccessStateService,
     AuthService,
     TokenService,
     JwtStrategy,
@@ -37,6 +41,6 @@ import { TokenService } from './token.service';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [TokenService],
+  exports: [TokenService, AuthService],
 })
 export class AuthModule {}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
 import { VerificationService } from '../verification/verification.service';
@@ -17,6 +19,8 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly verification: VerificationService,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly audit: AuditService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -37,20 +41,36 @@ export class AuthService {
       ehrSystemType: dto.ehr_system_type,
       ehrSystemName: dto.ehr_system_name,
     });
+    await this.audit.record({ action: 'user.registered', actorId: user.id, targetId: user.id, details: { role: 'doctor' } });
     this.verification.sendVerification(user);
     return { success: true, uid: user.id, email: user.email, emailVerified: false };
   }
 
   /**
    * A wrong password is INVALID_CREDENTIALS whether or not the account exists (an unknown email
-   * still spends one argon2 verification); only a right password reveals EMAIL_NOT_VERIFIED.
+   * still spends one argon2 verification); only a right password reveals EMAIL_NOT_VERIFIED. A
+   * disabled account gets INVALID_CREDENTIALS too, so its state is not revealed.
    */
   async login(dto: LoginDto): Promise<LoginResponseDto> {
     const user = await this.users.findByEmail(dto.email);
     const ok = await this.hasher.verify(user?.passwordHash, dto.password);
-    if (!user || !ok) throw new AppException('INVALID_CREDENTIALS');
-    if (!user.emailVerifiedAt) throw new AppException('EMAIL_NOT_VERIFIED');
+    if (!user || !ok || user.disabledAt) {
+      const reason = !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled';
+      await this.audit.record({ action: 'login.failed', targetId: user?.id ?? null, details: { email: dto.email, reason } });
+      throw new AppException('INVALID_CREDENTIALS');
+    }
+    if (!user.emailVerifiedAt) {
+      await this.audit.record({ action: 'login.failed', targetId: user.id, details: { email: dto.email, reason: 'email_not_verified' } });
+      throw new AppException('EMAIL_NOT_VERIFIED');
+    }
+    const subscription = await this.subscriptions.current(user.id);
     const { token, expiresAt } = this.tokens.issue(user, dto.remember === true);
+    await this.audit.record({
+      action: 'login.succeeded',
+      actorId: user.id,
+      targetId: user.id,
+      details: { remember: dto.remember === true },
+    });
     return {
       success: true,
       token,
@@ -61,7 +81,7 @@ export class AuthService {
       role: user.role,
       emailVerified: true,
       expiresAt: expiresAt.toISOString(),
-      permissions: permissionsFor(user.role, false),
+      permissions: permissionsFor(user.role, subscription),
     };
   }
 
@@ -72,5 +92,6 @@ export class AuthService {
       `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (jti) DO NOTHING`,
       [principal.tokenId, principal.id, principal.tokenExpiresAt],
     );
+    await this.audit.record({ action: 'logout', actorId: principal.id, targetId: principal.id });
   }
 }

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/common.dto';
+import type { Feature, SubscriptionState } from '../subscriptions/plans';
 import { Role } from '../users/user.entity';
 
 export const ACCESS_KEY = 'medisync:access';
@@ -12,18 +13,19 @@ export interface AccessRule {
   roles: Role[];
   /** Require a verified email (default true for authenticated routes). */
   verified: boolean;
-  /** Require an active subscription (admin exempt). */
-  subscription: boolean;
+  /** Require an active subscription whose plan unlocks this feature (admin exempt); null: none needed. */
+  subscription: Feature | null;
 }
 
 export interface AuthOptions {
   roles?: Role[];
   verified?: boolean;
-  subscription?: boolean;
+  /** The feature an active subscription must unlock, e.g. 'appointments', 'ai' or 'analytics'. */
+  subscription?: Feature;
 }
 
 /** Anyone may call the route: no token is read. */
-export const Public = () => SetMetadata(ACCESS_KEY, { public: true, roles: [], verified: false, subscription: false } satisfies AccessRule);
+export const Public = () => SetMetadata(ACCESS_KEY, { public: true, roles: [], verified: false, subscription: null } satisfies AccessRule);
 
 /**
  * The one access declaration for protected routes: sets what the global guards enforce and documents
@@ -34,12 +36,12 @@ export function Auth(options: AuthOptions = {}) {
     public: false,
     roles: options.roles ?? [],
     verified: options.verified ?? true,
-    subscription: options.subscription ?? false,
+    subscription: options.subscription ?? null,
   };
   const forbidden = [
     rule.verified && 'EMAIL_NOT_VERIFIED',
     rule.roles.length > 0 && `ROLE_REQUIRED (needs ${rule.roles.join(' or ')}; admin passes)`,
-    rule.subscription && 'SUBSCRIPTION_REQUIRED',
+    rule.subscription && `SUBSCRIPTION_REQUIRED (an active plan with ${rule.subscription}; admin exempt)`,
   ].filter(Boolean);
   return applyDecorators(
     SetMetadata(ACCESS_KEY, rule),
@@ -66,6 +68,8 @@ export interface Principal {
   tokenId: string;
   /** The token's `exp` (seconds since the epoch). */
   tokenExpiresAt: number;
+  /** The account's current subscription, read with the rest of its state on this request. */
+  subscription: SubscriptionState | null;
 }
 
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

@@ -2,10 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppException } from '../common/errors';
+import { unlocks } from '../subscriptions/plans';
 import { ACCESS_KEY, AccessRule, Principal } from './decorators';
 
 /** A route that forgot to declare its access is treated as the strictest authenticated route. */
-const UNDECLARED: AccessRule = { public: false, roles: ['admin'], verified: true, subscription: true };
+const UNDECLARED: AccessRule = { public: false, roles: ['admin'], verified: true, subscription: null };
 
 export function accessRuleOf(reflector: Reflector, context: ExecutionContext): AccessRule {
   return reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? UNDECLARED;
@@ -41,7 +42,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
 /**
  * Second global guard: what the route's `@Auth()` asks of the principal, in the contract's order:
- * verified email, then role. Admin passes every role check.
+ * verified email, then role, then subscription. Admin passes every role and subscription check.
+ * The subscription is the one read with the account on this request, so an expiry, cancellation or
+ * admin change applies to the very next request of a token issued before it.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -56,9 +59,10 @@ export class AccessGuard implements CanActivate {
     if (rule.roles.length > 0 && user.role !== 'admin' && !rule.roles.includes(user.role)) {
       throw new AppException('ROLE_REQUIRED', `Access denied. Required role: ${rule.roles.join(' or ')}`);
     }
-    // Subscriptions arrive with the access-control work; until then a subscription-gated route
-    // admits admins only, so nothing is opened early.
-    if (rule.subscription && user.role !== 'admin') throw new AppException('SUBSCRIPTION_REQUIRED');
+    // the same function that fills the login response's permissions decides here
+    if (rule.subscription && user.role !== 'admin' && !unlocks(user.subscription, rule.subscription)) {
+      throw new AppException('SUBSCRIPTION_REQUIRED');
+    }
     return true;
   }
 }

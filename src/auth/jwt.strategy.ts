@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppException } from '../common/errors';
-import { UsersService } from '../users/users.service';
+import { AccessStateService } from './access-state.service';
 import { Principal } from './decorators';
 import { JWT_KEY } from './jwt-key';
 import { TokenClaims } from './token.service';
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(JWT_KEY) key: KeyObject,
-    private readonly users: UsersService,
+    private readonly access: AccessStateService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -41,9 +41,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     ) {
       throw new AppException('TOKEN_INVALID');
     }
-    const state = await this.users.accessState(sub, jti);
+    const state = await this.access.load(sub, jti);
     if (!state) throw new AppException('TOKEN_INVALID');
-    if (state.jtiRevoked || tv < state.tokenVersion) throw new AppException('TOKEN_REVOKED');
-    return { id: state.id, role: state.role, emailVerified: state.emailVerified, tokenId: jti, tokenExpiresAt: exp };
+    if (state.disabled || state.jtiRevoked || tv < state.tokenVersion) throw new AppException('TOKEN_REVOKED');
+    return {
+      id: state.id,
+      role: state.role,
+      emailVerified: state.emailVerified,
+      tokenId: jti,
+      tokenExpiresAt: exp,
+      subscription: state.subscription,
+    };
   }
 }

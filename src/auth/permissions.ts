@@ -1,3 +1,4 @@
+import { SubscriptionState, unlocks } from '../subscriptions/plans';
 import { Role } from '../users/user.entity';
 
 export interface Permissions {
@@ -8,16 +9,17 @@ export interface Permissions {
 }
 
 /**
- * The one place that derives what an account may do from its role and subscription: the login
- * response shows it and the guards decide with it, so the two cannot disagree.
+ * The one place that derives what an account may do from its role and subscription. The login
+ * response shows it, and the subscription guard decides with the same `unlocks()`, so the two
+ * cannot disagree.
  */
-export function permissionsFor(role: Role, hasActiveSubscription: boolean): Permissions {
+export function permissionsFor(role: Role, subscription: SubscriptionState | null, now = new Date()): Permissions {
   const admin = role === 'admin';
-  const subscribedDoctor = role === 'doctor' && hasActiveSubscription;
+  const doctorWith = (feature: 'appointments' | 'ai' | 'analytics') => role === 'doctor' && unlocks(subscription, feature, now);
   return {
     canManageUsers: admin,
-    canCreateAppointments: admin || subscribedDoctor,
-    canUseAiFeatures: admin || subscribedDoctor,
-    canViewAnalytics: admin || subscribedDoctor,
+    canCreateAppointments: admin || doctorWith('appointments'),
+    canUseAiFeatures: admin || doctorWith('ai'),
+    canViewAnalytics: admin || doctorWith('analytics'),
   };
 }

@@ -20,9 +20,9 @@ export function describeRule(rule: AccessRule | undefined): string {
   if (!rule) return 'UNDECLARED';
   if (rule.public) return 'public';
   return [
-    rule.roles.length ? `roles: ${rule.roles.join('|')} (+admin)` : 'any authenticated role',
+    rule.roles.length ? `roles: ${rule.roles.includes('admin') ? 'admin' : `${rule.roles.join('|')} (+admin)`}` : 'any authenticated role',
     rule.verified ? 'verified email' : 'unverified allowed',
-    rule.subscription ? 'active subscription (admin exempt)' : null,
+    rule.subscription ? `active subscription with ${rule.subscription} (admin exempt)` : null,
   ]
     .filter(Boolean)
     .join(', ');

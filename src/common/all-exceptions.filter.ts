@@ -9,6 +9,7 @@ import { AppException, codeForStatus, ERRORS, ErrorCode, ErrorDetail, ErrorEnvel
  */
 const UNIQUE_VIOLATIONS: Record<string, { code: ErrorCode; message?: string }> = {
   uq_users_email: { code: 'EMAIL_TAKEN' },
+  uq_subscriptions_trial: { code: 'CONFLICT', message: 'The free trial has already been used' },
 };
 
 /** PostgreSQL and socket error codes that mean "the database is not reachable right now". */

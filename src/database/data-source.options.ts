@@ -1,10 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { AuditEvent } from '../audit/audit-event.entity';
 import { RevokedToken } from '../auth/revoked-token.entity';
+import { Subscription } from '../subscriptions/subscription.entity';
 import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
 
-export const ENTITIES = [User, OneTimeToken, RevokedToken];
+export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent];
 
 export interface DatabaseSettings {
   url: string;

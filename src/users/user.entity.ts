@@ -45,6 +45,10 @@ export class User extends BaseEntity {
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion: number;
 
+  /** Set by an admin: the account cannot log in and its tokens are refused. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   get emailVerified(): boolean {
     return this.emailVerifiedAt !== null;
   }

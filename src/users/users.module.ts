@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminUsersController } from './admin-users.controller';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
@@ -7,7 +8,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  controllers: [UsersController],
+  controllers: [UsersController, AdminUsersController],
   providers: [UsersService, PasswordHasher],
   exports: [UsersService, PasswordHasher],
 })

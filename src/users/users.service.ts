@@ -2,9 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher.service';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppException } from '../common/errors';
+import { likeEscape, pageOf } from '../common/pagination.dto';
+import { AdminUserQueryDto } from './dto/admin-users.dto';
 import { Role, User } from './user.entity';
 
 export interface NewUser {
@@ -22,15 +25,6 @@ export interface NewUser {
 
 export type ProfileChanges = Partial<Pick<User, 'title' | 'firstName' | 'lastName' | 'specialty' | 'ehrSystemType' | 'ehrSystemName'>>;
 
-/** The per-request view of an account: what the auth guard needs to decide, from one indexed query. */
-export interface AccessState {
-  id: string;
-  role: Role;
-  emailVerified: boolean;
-  tokenVersion: number;
-  jtiRevoked: boolean;
-}
-
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
@@ -39,6 +33,7 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,18 +71,60 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  /** One primary-key query: the account's current role, verification, token version and the jti's revocation. */
-  async accessState(userId: string, jti: string): Promise<AccessState | null> {
-    const rows = await this.db.query<Array<{ id: string; role: Role; verified: boolean; token_version: number; revoked: boolean }>>(
-      `SELECT u.id, u.role, u.email_verified_at IS NOT NULL AS verified, u.token_version,
-              EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked
-         FROM users u WHERE u.id = $1`,
-      [userId, jti],
-    );
-    const row = rows[0];
-    return row
-      ? { id: row.id, role: row.role, emailVerified: row.verified, tokenVersion: row.token_version, jtiRevoked: row.revoked }
-      : null;
+  /** Admin list: oldest first, `q` matched against email and names (LIKE wildcards escaped). */
+  async list(query: AdminUserQueryDto): Promise<{ rows: User[]; total: number; page: number; limit: number }> {
+    const { page, limit, offset } = pageOf(query);
+    const qb = this.users.createQueryBuilder('u');
+    if (query.q) {
+      qb.where(
+        `(u.email ILIKE :q ESCAPE '\\' OR u.first_name ILIKE :q ESCAPE '\\' OR u.last_name ILIKE :q ESCAPE '\\' OR (u.first_name || ' ' || u.last_name) ILIKE :q ESCAPE '\\')`,
+        { q: `%${likeEscape(query.q)}%` },
+      );
+    }
+    const [rows, total] = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip(offset).take(limit).getManyAndCount();
+    return { rows, total, page, limit };
+  }
+
+  /**
+   * Role change and disable/enable, with the audit events, in one transaction. The active admins are
+   * locked first, so two admins demoting each other at once cannot leave none.
+   */
+  async adminUpdate(actorId: string, userId: string, change: { role?: Role; disabled?: boolean }): Promise<User> {
+    if (change.role === undefined && change.disabled === undefined) {
+      throw AppException.validation([{ field: 'body', message: 'send role and/or disabled' }]);
+    }
+    await this.db.transaction(async (manager) => {
+      const admins = await manager.query<Array<{ id: string }>>(
+        `SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
+      );
+      const rows = await manager.query<Array<{ role: Role; disabled: boolean }>>(
+        `SELECT role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1 FOR UPDATE`,
+        [userId],
+      );
+      const target = rows[0];
+      if (!target) throw new AppException('NOT_FOUND', 'User not found');
+      const losesAdmin =
+        admins.some((a) => a.id === userId) && ((change.role !== undefined && change.role !== 'admin') || change.disabled === true);
+      if (losesAdmin && admins.length <= 1) throw new AppException('CONFLICT', 'The last active admin cannot be demoted or disabled');
+      if (change.role !== undefined && change.role !== target.role) {
+        await manager.query(`UPDATE users SET role = $2, updated_at = now() WHERE id = $1`, [userId, change.role]);
+        await this.audit.record(
+          { action: 'user.role_changed', actorId, targetId: userId, details: { from: target.role, to: change.role } },
+          manager,
+        );
+      }
+      if (change.disabled === true && !target.disabled) {
+        // token_version + 1 revokes every token at once (the disabled flag alone would too; this also survives re-enabling)
+        await manager.query(`UPDATE users SET disabled_at = now(), token_version = token_version + 1, updated_at = now() WHERE id = $1`, [
+          userId,
+        ]);
+        await this.audit.record({ action: 'user.disabled', actorId, targetId: userId }, manager);
+      } else if (change.disabled === false && target.disabled) {
+        await manager.query(`UPDATE users SET disabled_at = NULL, updated_at = now() WHERE id = $1`, [userId]);
+        await this.audit.record({ action: 'user.enabled', actorId, targetId: userId }, manager);
+      }
+    });
+    return this.getById(userId);
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
@@ -114,6 +151,7 @@ export class UsersService implements OnApplicationBootstrap {
       throw AppException.validation([{ field: 'currentPassword', message: 'currentPassword is incorrect' }]);
     }
     await this.setPasswordHash(userId, await this.hasher.hash(newPassword));
+    await this.audit.record({ action: 'password.changed', actorId: userId, targetId: userId });
   }
 
   async markEmailVerified(userId: string, manager: EntityManager): Promise<void> {

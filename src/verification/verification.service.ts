@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MailService } from '../mail/mail.service';
@@ -25,6 +26,7 @@ export class VerificationService implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly mail: MailService,
+    private readonly audit: AuditService,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -44,7 +46,9 @@ export class VerificationService implements OnModuleDestroy {
   async verify(token: string): Promise<void> {
     await this.db.transaction(async (manager) => {
       const spent = await this.tokens.consume('email_verification', token, manager);
-      if (spent.userId) await this.users.markEmailVerified(spent.userId, manager);
+      if (!spent.userId) return;
+      await this.users.markEmailVerified(spent.userId, manager);
+      await this.audit.record({ action: 'email.verified', actorId: spent.userId, targetId: spent.userId }, manager);
     });
   }
 
@@ -78,6 +82,7 @@ export class VerificationService implements OnModuleDestroy {
       if (!spent.userId) return;
       await this.users.setPasswordHash(spent.userId, hash, manager);
       await this.users.markEmailVerified(spent.userId, manager);
+      await this.audit.record({ action: 'password.reset', actorId: spent.userId, targetId: spent.userId }, manager);
     });
   }
 

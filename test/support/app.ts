@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -21,7 +22,7 @@ export interface TestContext {
 }
 
 /** The real application over real HTTP, with a fresh database (real migrations) and a real SMTP server. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+export async function startTestApp(env: Record<string, string> = {}, extraImports: ModuleMetadata['imports'] = []): Promise<TestContext> {
   const mailbox = await new Mailbox().start();
   const dataDir = await mkdtemp(join(tmpdir(), 'medisync-data-'));
   let db: TestDatabase | undefined;
@@ -43,7 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       ...env,
     });
     db = await createTestDatabase();
-    app = await createApp(config, db.url);
+    app = await createApp(config, db.url, extraImports);
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { app, http: request(app.getHttpServer()), mailbox, db, dataDir, close };
   } catch (error) {

@@ -1,0 +1,78 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { SuccessDto } from '../../common/common.dto';
+import { PageMetaDto, PaginationQueryDto } from '../../common/pagination.dto';
+import { AuditEvent } from '../audit-event.entity';
+
+export class AuditQueryDto extends PaginationQueryDto {
+  /** Who acted (user id). */
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  /** Whom or what the action was about (user id). */
+  @IsOptional()
+  @IsUUID()
+  targetId?: string;
+
+  /** An action, or a prefix of one: `login` matches `login.succeeded`, `login.failed` and `login.locked`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[a-z_.]+$/, { message: 'action must be lower-case letters, dots and underscores' })
+  @ApiProperty({ required: false, example: 'login.failed' })
+  action?: string;
+
+  /** Events at or after this instant (ISO-8601). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  /** Events before this instant (ISO-8601). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+  @ApiProperty({ example: 'login.failed' })
+  action: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  actorId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  targetId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'user' })
+  targetType: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  ip: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  userAgent: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  requestId: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true })
+  details: Record<string, unknown> | null;
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export function toAuditEventDto(e: AuditEvent): AuditEventDto {
+  return {
+    id: e.id,
+    action: e.action,
+    actorId: e.actorId,
+    targetId: e.targetId,
+    targetType: e.targetType,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    requestId: e.requestId,
+    details: e.details,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export class AuditEventPageDto extends SuccessDto {
+  data: AuditEventDto[];
+  meta: PageMetaDto;
+}

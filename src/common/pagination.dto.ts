@@ -1,0 +1,37 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** `?page=1&limit=20` (limit at most 100). */
+export class PaginationQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @ApiProperty({ required: false, default: 1, minimum: 1 })
+  page?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  @ApiProperty({ required: false, default: 20, minimum: 1, maximum: 100 })
+  limit?: number;
+}
+
+export class PageMetaDto {
+  page: number;
+  limit: number;
+  /** Rows matching the query, on every page. */
+  total: number;
+}
+
+export function pageOf(query: PaginationQueryDto): { page: number; limit: number; offset: number } {
+  const page = query.page ?? 1;
+  const limit = query.limit ?? 20;
+  return { page, limit, offset: (page - 1) * limit };
+}
+
+/** Escapes LIKE wildcards in user input. */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

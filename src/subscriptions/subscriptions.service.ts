@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AppException } from '../common/errors';
+import { UsersService } from '../users/users.service';
+import { isActive, PlanId, SubscriptionStatus, TRIAL_DAYS, TRIAL_PLAN } from './plans';
+import { Subscription } from './subscription.entity';
+
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The newest row of the user's history, or null. */
+  current(userId: string): Promise<Subscription | null> {
+    return this.db.getRepository(Subscription).findOne({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** 14 days of `professional`, once per user (the partial unique index decides races); not over an active plan. */
+  async startTrial(userId: string): Promise<Subscription> {
+    if (isActive(await this.current(userId))) throw new AppException('CONFLICT', 'An active subscription already exists');
+    // one autocommitted INSERT: of racing requests the unique index lets one through (409 for the rest)
+    const result = await this.db.manager.insert(Subscription, {
+      userId,
+      plan: TRIAL_PLAN,
+      status: 'trialing',
+      currentPeriodEnd: new Date(Date.now() + TRIAL_DAYS * 24 * 60 * 60 * 1000),
+      isTrial: true,
+      changedBy: null,
+    });
+    await this.audit.record({ action: 'subscription.trial_started', actorId: userId, targetId: userId, details: { plan: TRIAL_PLAN } });
+    return this.db.getRepository(Subscription).findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+  }
+
+  /** An admin sets the plan, status and period end: a new history row, effective on the next request. */
+  async set(
+    adminId: string,
+    userId: string,
+    change: { plan: PlanId; status: SubscriptionStatus; currentPeriodEnd: Date },
+  ): Promise<Subscription> {
+    await this.users.getById(userId);
+    return this.db.transaction(async (manager) => {
+      const saved = await manager.save(
+        Subscription,
+        manager.create(Subscription, { userId, ...change, isTrial: false, changedBy: adminId }),
+      );
+      await this.audit.record(
+        {
+          action: 'subscription.changed',
+          actorId: adminId,
+          targetId: userId,
+          details: { plan: change.plan, status: change.status, currentPeriodEnd: change.currentPeriodEnd.toISOString() },
+        },
+        manager,
+      );
+      return saved;
+    });
+  }
+}
