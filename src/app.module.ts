@@ -1,8 +1,11 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AbuseModule } from './abuse/abuse.module';
+import { RateLimitGuard } from './abuse/rate-limit';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { AccessGuard, JwtAuthGuard } from './auth/guards';
 import { DemoModule } from './auth/demo';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
@@ -29,6 +32,7 @@ export class AppModule {
         }),
         MailModule,
         AuditModule,
+        AbuseModule,
         UsersModule,
         SubscriptionsModule,
         VerificationModule,
@@ -38,6 +42,10 @@ export class AppModule {
         ...extraImports,
       ],
       providers: [
+        // The global guard chain, in this order: rate limit, authentication, the route's access rule.
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: AccessGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

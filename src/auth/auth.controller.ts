@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
 import { AuthService } from './auth.service';
@@ -14,6 +15,7 @@ export class AuthController {
   /** Creates a `doctor` account and emails a verification link (valid 24 hours). */
   @Post('register')
   @Public()
+  @RateLimit('register')
   @ApiOperation({ operationId: 'register', summary: 'Register a doctor account' })
   @ApiErrors([400, 'VALIDATION_ERROR (password names the rule)'], [409, 'EMAIL_TAKEN'], 413, 415)
   register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
@@ -23,9 +25,13 @@ export class AuthController {
   /** Exchanges email and password for a JWT (24 hours, or 30 days with `remember`). */
   @Post('login')
   @Public()
+  @RateLimit('login')
   @HttpCode(200)
   @ApiOperation({ operationId: 'login', summary: 'Log in' })
-  @ApiErrors(400, [401, 'INVALID_CREDENTIALS'], [403, 'EMAIL_NOT_VERIFIED (only after a correct password)'], 415)
+  @ApiErrors(400, [401, 'INVALID_CREDENTIALS'], [403, 'EMAIL_NOT_VERIFIED (only after a correct password)'], 415, [
+    429,
+    'RATE_LIMITED (per IP) or ACCOUNT_LOCKED (per email, after 5 failures in 15 minutes); see Retry-After',
+  ])
   login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
     return this.auth.login(dto);
   }

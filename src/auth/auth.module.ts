@@ -1,6 +1,5 @@
 import { KeyObject } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
@@ -31,16 +30,7 @@ import { TokenService } from './token.service';
     SubscriptionsModule,
   ],
   controllers: [AuthController],
-  providers: [
-    jwtKeyProvider,
-    AccessStateService,
-    AuthService,
-    TokenService,
-    JwtStrategy,
-    // The global guard chain, in order: authentication, then the route's access rule.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: AccessGuard },
-  ],
-  exports: [TokenService, AuthService],
+  providers: [jwtKeyProvider, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard, AccessGuard],
+  exports: [TokenService, AuthService, JwtAuthGuard, AccessGuard],
 })
 export class AuthModule {}

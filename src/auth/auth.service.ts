@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
@@ -21,6 +22,7 @@ export class AuthService {
     private readonly verification: VerificationService,
     private readonly subscriptions: SubscriptionsService,
     private readonly audit: AuditService,
+    private readonly lockout: LockoutService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -49,16 +51,26 @@ export class AuthService {
   /**
    * A wrong password is INVALID_CREDENTIALS whether or not the account exists (an unknown email
    * still spends one argon2 verification); only a right password reveals EMAIL_NOT_VERIFIED. A
-   * disabled account gets INVALID_CREDENTIALS too, so its state is not revealed.
+   * disabled account gets INVALID_CREDENTIALS too, so its state is not revealed. A locked email gets
+   * ACCOUNT_LOCKED before any password is checked, even the right one.
    */
   async login(dto: LoginDto): Promise<LoginResponseDto> {
+    const lockedFor = await this.lockout.lockedFor(dto.email);
+    if (lockedFor > 0) {
+      await this.audit.record({ action: 'login.locked', details: { email: dto.email } });
+      throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(lockedFor) });
+    }
     const user = await this.users.findByEmail(dto.email);
     const ok = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !ok || user.disabledAt) {
       const reason = !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled';
+      const nowLocked = await this.lockout.recordFailure(dto.email);
       await this.audit.record({ action: 'login.failed', targetId: user?.id ?? null, details: { email: dto.email, reason } });
+      if (nowLocked)
+        await this.audit.record({ action: 'login.locked', targetId: user?.id ?? null, details: { email: dto.email, lockedNow: true } });
       throw new AppException('INVALID_CREDENTIALS');
     }
+    await this.lockout.reset(dto.email);
     if (!user.emailVerifiedAt) {
       await this.audit.record({ action: 'login.failed', targetId: user.id, details: { email: dto.email, reason: 'email_not_verified' } });
       throw new AppException('EMAIL_NOT_VERIFIED');

@@ -20,6 +20,22 @@ const toInt = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
+const RATE = /^(0|[1-9]\d*\/[1-9]\d*(ms|s|m|h))$/;
+const RATE_MESSAGE = '$property must be count/window, e.g. 5/15m (units ms, s, m, h), or 0 to disable';
+
+export interface RateLimit {
+  /** 0: no limit. */
+  limit: number;
+  windowMs: number;
+}
+
+export function parseRate(value: string): RateLimit {
+  if (value === '0') return { limit: 0, windowMs: 60_000 };
+  const m = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(value)!;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[3] as 'ms' | 's' | 'm' | 'h'];
+  return { limit: Number(m[1]), windowMs: Number(m[2]) * unit };
+}
+
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** The environment, as the process receives it. Every name is in the README's configuration table. */
@@ -115,6 +131,26 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   BODY_LIMIT = 100 * 1024;
+
+  /** Per-client (IP) limit on every route without its own, as count/window (e.g. 300/1m); 0 disables. */
+  @Matches(RATE, { message: RATE_MESSAGE })
+  RATE_LIMIT_DEFAULT = '300/1m';
+
+  @Matches(RATE, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN = '5/15m';
+
+  @Matches(RATE, { message: RATE_MESSAGE })
+  RATE_LIMIT_REGISTER = '3/1h';
+
+  @Matches(RATE, { message: RATE_MESSAGE })
+  RATE_LIMIT_VERIFICATION_RESEND = '5/30m';
+
+  @Matches(RATE, { message: RATE_MESSAGE })
+  RATE_LIMIT_PASSWORD_FORGOT = '5/30m';
+
+  /** Failed logins per email within the window before the email is locked for that window. */
+  @Matches(RATE, { message: RATE_MESSAGE })
+  LOGIN_LOCKOUT = '5/15m';
 }
 
 export interface AppConfig {
@@ -139,7 +175,11 @@ export interface AppConfig {
   logLevel: string;
   corsOrigins: string[];
   bodyLimit: number;
+  rateLimits: Record<RateLimitPolicy, RateLimit>;
+  loginLockout: RateLimit;
 }
+
+export type RateLimitPolicy = 'default' | 'login' | 'register' | 'verificationResend' | 'passwordForgot';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -202,5 +242,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((s) => s.trim())
       .filter(Boolean),
     bodyLimit: env.BODY_LIMIT,
+    rateLimits: {
+      default: parseRate(env.RATE_LIMIT_DEFAULT),
+      login: parseRate(env.RATE_LIMIT_LOGIN),
+      register: parseRate(env.RATE_LIMIT_REGISTER),
+      verificationResend: parseRate(env.RATE_LIMIT_VERIFICATION_RESEND),
+      passwordForgot: parseRate(env.RATE_LIMIT_PASSWORD_FORGOT),
+    },
+    loginLockout: parseRate(env.LOGIN_LOCKOUT),
   };
 }

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { SkipRateLimit } from '../abuse/rate-limit';
 import { Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
 import { AppException } from '../common/errors';
@@ -8,6 +9,7 @@ import { LiveDto, ReadyDto } from './dto/health.dto';
 
 @ApiTags('health')
 @Controller('health')
+@SkipRateLimit()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RateLimit } from '../abuse/rate-limit';
 import { Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
@@ -42,6 +43,7 @@ export class VerificationController {
   /** Always 202, whatever the email (no account enumeration); only unverified accounts get a new link. */
   @Post('resend')
   @Public()
+  @RateLimit('verificationResend')
   @HttpCode(202)
   @ApiOperation({ operationId: 'resendVerification', summary: 'Send a new verification link' })
   @ApiAcceptedResponse({ type: MessageDto })
@@ -60,6 +62,7 @@ export class PasswordController {
   /** Always 202, whatever the email; an existing account gets a single-use reset link (1 hour). */
   @Post('forgot')
   @Public()
+  @RateLimit('passwordForgot')
   @HttpCode(202)
   @ApiOperation({ operationId: 'forgotPassword', summary: 'Request a password reset link' })
   @ApiAcceptedResponse({ type: MessageDto })

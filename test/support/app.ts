@@ -41,6 +41,12 @@ export async function startTestApp(env: Record<string, string> = {}, extraImport
       APP_URL: 'http://medisync.test',
       DATA_DIR: dataDir,
       DB_POOL_SIZE: '10',
+      // the suites register and log in many times from one address; the limits have their own suite
+      RATE_LIMIT_DEFAULT: '100000/1m',
+      RATE_LIMIT_LOGIN: '100000/1m',
+      RATE_LIMIT_REGISTER: '100000/1m',
+      RATE_LIMIT_VERIFICATION_RESEND: '100000/1m',
+      RATE_LIMIT_PASSWORD_FORGOT: '100000/1m',
       ...env,
     });
     db = await createTestDatabase();
