@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AbuseModule } from './abuse/abuse.module';
+import { AbuseModule, CounterStoreModule } from './abuse/abuse.module';
 import { RateLimitGuard } from './abuse/rate-limit';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
@@ -32,6 +32,7 @@ export class AppModule {
         }),
         MailModule,
         AuditModule,
+        CounterStoreModule,
         AbuseModule,
         UsersModule,
         SubscriptionsModule,

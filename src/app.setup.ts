@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { INestApplication, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { ERRORS } from './common/errors';
@@ -32,7 +33,8 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     logger: false,
-    return503OnClosing: true,
+    // requests on open connections are still served while closing (a Fastify 503 would skip our envelope)
+    return503OnClosing: false,
   });
 }
 
@@ -83,6 +85,14 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   });
 }
 
+/** LOG_LEVEL as Nest's levels (tests keep only warnings and errors unless LOG_LEVEL says otherwise). */
+function nestLogLevels(config: AppConfig): LogLevel[] | false {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const level = config.env === 'test' && config.logLevel === 'info' ? 'warn' : config.logLevel;
+  const index = { silent: -1, fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level] ?? 3;
+  return index < 0 ? false : order.slice(0, index + 1);
+}
+
 /** Builds the whole application (used by main.ts and by the e2e tests alike). */
 export async function createApp(
   config: AppConfig,
@@ -96,11 +106,28 @@ export async function createApp(
       bodyParser: false,
       abortOnError: false,
       bufferLogs: false,
-      logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+      logger: nestLogLevels(config),
     },
   );
   configureHttp(app);
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id'] });
+  // security headers; the CSP allows what the Swagger UI at /docs needs (its inline styles and scripts)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+        scriptSrc: [`'self'`, `'unsafe-inline'`],
+      },
+    },
+  });
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
   SwaggerModule.setup('docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

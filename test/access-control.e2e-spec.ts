@@ -172,6 +172,8 @@ describe('access control: roles, subscriptions, admin, audit', () => {
         { plan: 'gold', status: 'active', currentPeriodEnd: future(1) },
         { plan: 'basic', status: 'paused', currentPeriodEnd: future(1) },
         { plan: 'basic', status: 'active', currentPeriodEnd: 'tomorrow' },
+        { plan: 'basic', status: 'active', currentPeriodEnd: '2027-W05' },
+        { plan: 'basic', status: 'active', currentPeriodEnd: '2027-02-30T00:00:00' },
         { plan: 'basic', status: 'active' },
         { plan: 'basic', status: 'active', currentPeriodEnd: future(1), userId: adminId },
       ]) {
@@ -205,7 +207,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       expect(page2.body.data.map((u: { email: string }) => u.email)).toEqual([`${tag}.2@example.org`]);
       const none = await ctx.http.get('/api/admin/users?q=%25').set(bearer(admin)).expect(200);
       expect(none.body.meta.total).toBe(0);
-      for (const q of ['limit=101', 'limit=0', 'page=0', 'page=abc', 'limit=1.5', 'sort=email']) {
+      for (const q of ['limit=101', 'limit=0', 'page=0', 'page=abc', 'limit=1.5', 'sort=email', 'page=1e308']) {
         expectEnvelope((await ctx.http.get(`/api/admin/users?${q}`).set(bearer(admin)).expect(400)).body, 400, 'VALIDATION_ERROR');
       }
     });
@@ -238,7 +240,14 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       await ctx.http.get('/api/admin/users').set(bearer(doctor.token)).expect(200);
       await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'doctor' }).expect(200);
       await ctx.http.get('/api/admin/users').set(bearer(doctor.token)).expect(403);
-      for (const body of [{}, { role: 'superuser' }, { disabled: 'true' }, { email: 'x@example.org' }]) {
+      for (const body of [
+        {},
+        { role: 'superuser' },
+        { disabled: 'true' },
+        { email: 'x@example.org' },
+        { role: null },
+        { disabled: null },
+      ]) {
         expectEnvelope(
           (await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send(body).expect(400)).body,
           400,

@@ -311,6 +311,7 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
         expectEnvelope(bad.body, 400, 'VALIDATION_ERROR');
       }
       await ctx.http.patch('/api/users/me').set('Authorization', auth).send({ firstName: '' }).expect(400);
+      await ctx.http.patch('/api/users/me').set('Authorization', auth).send({ firstName: null }).expect(400);
       const me = await ctx.http.get('/api/users/me').set('Authorization', auth).expect(200);
       expect(me.body.user).toMatchObject({ email: doctor.email, role: 'doctor', firstName: 'Janet' });
     });

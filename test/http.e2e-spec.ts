@@ -61,6 +61,14 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
     expect(({} as Record<string, unknown>).role).toBeUndefined();
   });
 
+  it('400, never 500, for a NUL byte in text', async () => {
+    const res = await ctx.http
+      .post('/api/register')
+      .send(registration(uniqueEmail(), { firstName: 'a\u0000b' }))
+      .expect(400);
+    expectEnvelope(res.body, 400, 'VALIDATION_ERROR');
+  });
+
   it('never converts types implicitly', async () => {
     const res = await ctx.http
       .post('/api/register')
@@ -90,5 +98,37 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
     expect(JSON.stringify(doc)).not.toContain('e2e-test-secret');
     const ui = await ctx.http.get('/docs').redirects(1).expect(200);
     expect(ui.text).toContain('swagger');
+  });
+});
+
+describe('security headers and CORS', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startTestApp({ CORS_ORIGINS: 'https://app.example.org' });
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('sends helmet headers and no x-powered-by', async () => {
+    const res = await ctx.http.get('/health/live').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBeDefined();
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows only the CORS_ORIGINS origins', async () => {
+    const ok = await ctx.http
+      .options('/api/login')
+      .set('Origin', 'https://app.example.org')
+      .set('Access-Control-Request-Method', 'POST')
+      .expect(204);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.org');
+    const other = await ctx.http.options('/api/login').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await ctx.http.get('/health/live').set('Origin', 'https://evil.example').expect(200);
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

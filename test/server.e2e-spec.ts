@@ -87,8 +87,10 @@ describe('the built server on its zero-setup defaults', () => {
     await request(base).get(`${url.pathname}${url.search}`).expect(200);
     const login = await request(base).post('/api/login').send({ email, password: PASSWORD }).expect(200);
     expect(login.body.role).toBe('doctor');
+    await request(base).post('/api/register').send(registration(email)).expect(409);
     expect(log).not.toContain(PASSWORD);
     expect(log).not.toContain(login.body.token);
+    expect(log).not.toContain('$argon2');
   });
 
   it('stops promptly and cleanly on SIGTERM', async () => {

@@ -1,14 +1,44 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { COUNTER_STORE, MemoryCounterStore } from './counter-store';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { COUNTER_STORE, CounterStore, MemoryCounterStore } from './counter-store';
+import { CounterThrottlerStorage } from './counter-throttler-storage';
 import { LockoutService } from './lockout.service';
 import { RateLimitGuard } from './rate-limit';
+import { RedisCounterStore } from './redis-counter-store';
 
-/** Rate limits (RateLimitGuard, the first global guard; see AppModule) and the login lockout. */
+/**
+ * Rate limits (RateLimitGuard, the first global guard; see AppModule) and the login lockout. Their
+ * counters live in Redis when REDIS_URL is set (one limit across instances), else in this process.
+ */
 @Global()
 @Module({
-  imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 300 }] })],
-  providers: [{ provide: COUNTER_STORE, useClass: MemoryCounterStore }, LockoutService, RateLimitGuard],
-  exports: [LockoutService, COUNTER_STORE, ThrottlerModule, RateLimitGuard],
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [COUNTER_STORE],
+      useFactory: (store: CounterStore) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: 300 }],
+        storage: new CounterThrottlerStorage(store),
+      }),
+    }),
+  ],
+  providers: [LockoutService, RateLimitGuard],
+  exports: [LockoutService, ThrottlerModule, RateLimitGuard],
 })
 export class AbuseModule {}
+
+/** Global so that ThrottlerModule's factory can inject it. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: COUNTER_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): CounterStore =>
+        config.redisUrl ? new RedisCounterStore(config.redisUrl, config.redisKeyPrefix) : new MemoryCounterStore(),
+    },
+  ],
+  exports: [COUNTER_STORE],
+})
+export class CounterStoreModule {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { COUNTER_STORE, CounterStore } from './counter-store';
@@ -15,13 +16,22 @@ export class LockoutService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The store failing (Redis away) makes login fail closed. */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch {
+      throw new AppException('SERVICE_UNAVAILABLE', 'Temporarily unavailable, please retry');
+    }
+  }
+
   private key(kind: 'fail' | 'lock', email: string) {
     return `lockout:${kind}:${email.trim().toLowerCase()}`;
   }
 
   /** Seconds the email stays locked, or 0. */
   async lockedFor(email: string): Promise<number> {
-    const ms = await this.store.ttl(this.key('lock', email));
+    const ms = await this.guarded(() => this.store.ttl(this.key('lock', email)));
     return ms > 0 ? Math.ceil(ms / 1000) : 0;
   }
 
@@ -29,12 +39,12 @@ export class LockoutService {
   async recordFailure(email: string): Promise<boolean> {
     const { limit, windowMs } = this.config.loginLockout;
     if (limit === 0) return false;
-    const { count } = await this.store.increment(this.key('fail', email), windowMs);
+    const { count } = await this.guarded(() => this.store.increment(this.key('fail', email), windowMs));
     if (count < limit) return false;
-    return this.store.setIfAbsent(this.key('lock', email), windowMs);
+    return this.guarded(() => this.store.setIfAbsent(this.key('lock', email), windowMs));
   }
 
   async reset(email: string): Promise<void> {
-    await this.store.delete(this.key('fail', email));
+    await this.guarded(() => this.store.delete(this.key('fail', email)));
   }
 }

@@ -1,19 +1,21 @@
-import { ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
+  ThrottlerException,
   ThrottlerGuard,
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { ApiResponse } from '@nestjs/swagger';
-import { applyDecorators } from '@nestjs/common';
+import { AppException } from '../common/errors';
 import { ErrorResponseDto } from '../common/common.dto';
 import { AppConfig, RateLimitPolicy } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
 export const RATE_LIMIT_KEY = 'medisync:rate-limit';
+const FAIL_CLOSED = new Set<RateLimitPolicy>(['login', 'register']);
 
 /** Puts the route under a named, configurable per-IP limit (RATE_LIMIT_<NAME>) instead of the default. */
 export const RateLimit = (policy: Exclude<RateLimitPolicy, 'default'>) =>
@@ -50,15 +52,23 @@ export class RateLimitGuard extends ThrottlerGuard {
     const policy = name ?? 'default';
     const { limit, windowMs } = this.config.rateLimits[policy];
     if (limit === 0) return true;
-    return this.handleRequest({
-      context,
-      limit,
-      ttl: windowMs,
-      blockDuration: windowMs,
-      // named "default" so the headers carry no suffix; the key keeps the policies apart
-      throttler: { name: 'default', limit, ttl: windowMs },
-      getTracker: (req: Record<string, unknown>) => Promise.resolve(String(req.ip)),
-      generateKey: (_ctx: ExecutionContext, tracker: string) => `rl:${policy}:${tracker}`,
-    });
+    try {
+      return await this.handleRequest({
+        context,
+        limit,
+        ttl: windowMs,
+        blockDuration: windowMs,
+        // named "default" so the headers carry no suffix; the key keeps the policies apart
+        throttler: { name: 'default', limit, ttl: windowMs },
+        getTracker: (req: Record<string, unknown>) => Promise.resolve(String(req.ip)),
+        generateKey: (_ctx: ExecutionContext, tracker: string) => `rl:${policy}:${tracker}`,
+      });
+    } catch (error) {
+      if (error instanceof ThrottlerException) throw error;
+      // the counter store (Redis) is unreachable: login and register fail closed, the rest stays open
+      if (FAIL_CLOSED.has(policy)) throw new AppException('SERVICE_UNAVAILABLE', 'Temporarily unavailable, please retry');
+      new Logger('RateLimit').warn(`rate limit not applied (${policy}): ${error instanceof Error ? error.message : String(error)}`);
+      return true;
+    }
   }
 }

@@ -12,6 +12,9 @@ const UNIQUE_VIOLATIONS: Record<string, { code: ErrorCode; message?: string }> =
   uq_subscriptions_trial: { code: 'CONFLICT', message: 'The free trial has already been used' },
 };
 
+/** PostgreSQL codes that mean bad input got past validation: invalid text, NUL bytes, dates, ranges, NOT NULL, CHECK. */
+const BAD_INPUT_CODES = new Set(['22P02', '22P05', '22021', '22007', '22008', '22003', '22001', '23502', '23514']);
+
 /** PostgreSQL and socket error codes that mean "the database is not reachable right now". */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -88,7 +91,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         const code = known?.code ?? 'CONFLICT';
         return { status: ERRORS[code].status, code, message: known?.message ?? ERRORS[code].message };
       }
-      if (driver.code === '22P02' || driver.code === '22007' || driver.code === '22008' || driver.code === '22003') {
+      if (driver.code && BAD_INPUT_CODES.has(driver.code)) {
         // invalid text representation / datetime / out of range: bad input that slipped past validation
         return { status: 400, code: 'VALIDATION_ERROR', message: ERRORS.VALIDATION_ERROR.message, details: [] };
       }

@@ -8,7 +8,8 @@ export class PaginationQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @ApiProperty({ required: false, default: 1, minimum: 1 })
+  @Max(100_000)
+  @ApiProperty({ required: false, default: 1, minimum: 1, maximum: 100_000 })
   page?: number;
 
   @IsOptional()

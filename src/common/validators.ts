@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength, registerDecorator, ValidationArguments } from 'class-validator';
+import { IsEmail, IsString, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, passwordProblem } from './password-policy';
 
 /** Trims and lower-cases a string (emails are compared case-insensitively). */
@@ -46,3 +46,23 @@ export function IsPassword(example = 'Correct-Horse-9') {
 
 /** A required, trimmed, non-empty text field of at most `max` characters. */
 export const IsName = (max = 100) => applyDecorators(Trim(), IsString(), MinLength(1), MaxLength(max));
+
+/** Optional, but when present not null (for columns that cannot be empty). `@IsOptional()` would let null through. */
+export const IsOptionalNonNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z, that is a real instant. */
+export function IsIsoDateTime() {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isIsoDateTime',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'value'} must be an ISO-8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z`,
+      },
+    });
+}

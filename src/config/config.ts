@@ -82,6 +82,11 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** Prefix of every Redis key, to share one Redis between deployments. */
+  @Transform(emptyToUndefined)
+  @IsString()
+  REDIS_KEY_PREFIX = 'medisync:';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -166,6 +171,7 @@ export interface AppConfig {
   /** True when no JWT_SECRET was given and a random one was made for this process. */
   jwtSecretGenerated: boolean;
   redisUrl?: string;
+  redisKeyPrefix: string;
   trustProxy?: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -230,6 +236,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: secret ?? randomBytes(48).toString('base64url'),
     jwtSecretGenerated: !secret,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     trustProxy: env.TRUST_PROXY,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

@@ -31,7 +31,9 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     installExtensions: false,
     poolSize: settings.poolSize,
     applicationName: settings.applicationName ?? 'medisync-api',
-    logging: ['error', 'migration'],
+    // not 'error': TypeORM would log failed queries with their parameters (password hashes); the
+    // exception filter logs unexpected errors without them
+    logging: ['migration'],
     extra: {
       // fail fast instead of queueing forever when the database is unreachable
       connectionTimeoutMillis: 5000,

@@ -36,8 +36,9 @@ export class OneTimeTokenService {
     purpose: TokenPurpose,
     userId: string | null,
     payload: Record<string, unknown> | null = null,
-    manager: EntityManager = this.db.manager,
+    manager?: EntityManager,
   ): Promise<{ token: string; expiresAt: Date }> {
+    if (!manager) return this.db.transaction((m) => this.issue(purpose, userId, payload, m));
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + TOKEN_TTL_MS[purpose]);
     if (userId) {
@@ -48,6 +49,16 @@ export class OneTimeTokenService {
     }
     await manager.insert(OneTimeToken, { purpose, tokenHash: hashToken(token), userId, payload: payload as never, expiresAt });
     return { token, expiresAt };
+  }
+
+  /** Whether the token exists, is unspent and unexpired (it may still lose a race to `consume`). */
+  async isUsable(purpose: TokenPurpose, token: string): Promise<boolean> {
+    if (!TOKEN_PATTERN.test(token)) return false;
+    const rows = await this.db.query<unknown[]>(
+      `SELECT 1 FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
+      [hashToken(token), purpose],
+    );
+    return rows.length > 0;
   }
 
   /**

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MailService } from '../mail/mail.service';
@@ -76,7 +77,9 @@ export class VerificationService implements OnModuleDestroy {
    * Proving control of the mailbox also verifies the email.
    */
   async resetPassword(token: string, password: string): Promise<void> {
-    const hash = await this.hasher.hash(password); // before the transaction: hold no connection while hashing
+    // a cheap check first, so that junk tokens cost no argon2 hash; then hash outside the transaction
+    if (!(await this.tokens.isUsable('password_reset', token))) throw new AppException('TOKEN_USED_OR_EXPIRED');
+    const hash = await this.hasher.hash(password);
     await this.db.transaction(async (manager) => {
       const spent = await this.tokens.consume('password_reset', token, manager);
       if (!spent.userId) return;

@@ -22,14 +22,19 @@ export interface TestContext {
 }
 
 /** The real application over real HTTP, with a fresh database (real migrations) and a real SMTP server. */
-export async function startTestApp(env: Record<string, string> = {}, extraImports: ModuleMetadata['imports'] = []): Promise<TestContext> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  extraImports: ModuleMetadata['imports'] = [],
+  /** Another instance's database: shared, not dropped on close. */
+  shared?: TestDatabase,
+): Promise<TestContext> {
   const mailbox = await new Mailbox().start();
   const dataDir = await mkdtemp(join(tmpdir(), 'medisync-data-'));
   let db: TestDatabase | undefined;
   let app: NestFastifyApplication | undefined;
   const close = async () => {
     await app?.close();
-    await db?.drop();
+    if (!shared) await db?.drop();
     await mailbox.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -49,7 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}, extraImport
       RATE_LIMIT_PASSWORD_FORGOT: '100000/1m',
       ...env,
     });
-    db = await createTestDatabase();
+    db = shared ?? (await createTestDatabase());
     app = await createApp(config, db.url, extraImports);
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { app, http: request(app.getHttpServer()), mailbox, db, dataDir, close };

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
+import { IsIsoDateTime } from '../../common/validators';
 import { PageMetaDto, PaginationQueryDto } from '../../common/pagination.dto';
 import { AuditEvent } from '../audit-event.entity';
 
@@ -25,12 +26,12 @@ export class AuditQueryDto extends PaginationQueryDto {
 
   /** Events at or after this instant (ISO-8601). */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   /** Events before this instant (ISO-8601). */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601 } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { IsIsoDateTime } from '../../common/validators';
 import { SuccessDto } from '../../common/common.dto';
 import { FEATURES, Feature, isActive, PLAN_IDS, PlanId, PLANS, SUBSCRIPTION_STATUSES, SubscriptionStatus } from '../plans';
 import { Subscription } from '../subscription.entity';
@@ -68,7 +69,7 @@ export class SetSubscriptionDto {
   status: SubscriptionStatus;
 
   /** End of the paid (or trial) period, ISO-8601 with a time zone. */
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsIsoDateTime()
   @ApiProperty({ format: 'date-time', example: '2027-01-31T23:59:59Z' })
   currentPeriodEnd: string;
 }

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
 import { PageMetaDto, PaginationQueryDto } from '../../common/pagination.dto';
-import { Trim } from '../../common/validators';
+import { IsOptionalNonNull, Trim } from '../../common/validators';
 import { ROLES, Role, User } from '../user.entity';
 import { toUserDto, UserDto } from './users.dto';
 
@@ -35,12 +35,12 @@ export class AdminUserResponseDto extends SuccessDto {
 
 /** Send at least one. Disabling revokes every token of the account at once and blocks its logins. */
 export class AdminUpdateUserDto {
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(ROLES)
   @ApiProperty({ required: false, enum: ROLES })
   role?: Role;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   @ApiProperty({ required: false })
   disabled?: boolean;

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
-import { IsName, IsPassword, Trim } from '../../common/validators';
+import { IsName, IsOptionalNonNull, IsPassword, Trim } from '../../common/validators';
 import { ROLES, Role, User } from '../user.entity';
 
 export class UserDto {
@@ -59,12 +59,12 @@ export class UpdateProfileDto {
   @ApiProperty({ required: false, example: 'Prof.' })
   title?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsName()
   @ApiProperty({ required: false, example: 'Jane' })
   firstName?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsName()
   @ApiProperty({ required: false, example: 'Doe' })
   lastName?: string;
