@@ -6,16 +6,17 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/config';
 import { dataSourceOptions } from './src/database/data-source.options';
-import { startEmbeddedDatabase } from './src/database/embedded';
+import { EMBEDDED_POOL_SIZE, startEmbeddedDatabase } from './src/database/embedded';
 
 async function create(): Promise<DataSource> {
   const config = loadConfig();
   let url = config.databaseUrl;
   if (!url) {
-    const embedded = await startEmbeddedDatabase(config.dataDir, config.dbPoolSize);
+    const embedded = await startEmbeddedDatabase(config.dataDir, EMBEDDED_POOL_SIZE + 2);
     url = embedded.url;
   }
-  return new DataSource({ ...dataSourceOptions({ url, poolSize: config.dbPoolSize, migrateOnStart: false }), logging: true });
+  const poolSize = config.databaseUrl ? config.dbPoolSize : EMBEDDED_POOL_SIZE;
+  return new DataSource({ ...dataSourceOptions({ url, poolSize, migrateOnStart: false }), logging: true });
 }
 
 export const dataSource = create();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/config';
-import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded';
+import { EMBEDDED_POOL_SIZE, EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded';
 
 async function main(): Promise<void> {
   const logger = new Logger('Main');
@@ -23,8 +23,9 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedDatabase(config.dataDir, config.dbPoolSize + 2);
+    embedded = await startEmbeddedDatabase(config.dataDir, EMBEDDED_POOL_SIZE + 2);
     databaseUrl = embedded.url;
+    config = { ...config, dbPoolSize: EMBEDDED_POOL_SIZE };
   }
   const app = await createApp(config, databaseUrl);
   await app.listen({ port: config.port, host: config.host });

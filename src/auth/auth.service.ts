@@ -5,6 +5,7 @@ import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
+import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
 import { VerificationService } from '../verification/verification.service';
@@ -32,16 +33,14 @@ export class AuthService {
    * for another link (POST /api/verification/resend).
    */
   async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+    const { firstName, lastName, ...profile } = profileFromDto(dto);
     const user = await this.users.create({
       email: dto.email,
       password: dto.password,
       role: 'doctor',
-      title: dto.title,
-      firstName: dto.firstName,
-      lastName: dto.lastName,
-      specialty: dto.specialty,
-      ehrSystemType: dto.ehr_system_type,
-      ehrSystemName: dto.ehr_system_name,
+      firstName: firstName!,
+      lastName: lastName!,
+      ...profile,
     });
     await this.audit.record({ action: 'user.registered', actorId: user.id, targetId: user.id, details: { role: 'doctor' } });
     this.verification.sendVerification(user);

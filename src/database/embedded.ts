@@ -2,6 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 
+/**
+ * PGlite runs one query at a time, and its socket server multiplexes connections onto it; with
+ * several connections racing, we saw a unique violation go unreported. One connection makes every
+ * statement strictly sequential at no cost in throughput (the engine is single-threaded anyway).
+ * Code inside a transaction therefore uses the transaction's manager only.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;

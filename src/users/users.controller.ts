@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Principal } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
-import { ChangePasswordDto, toUserDto, UpdateProfileDto, UserResponseDto } from './dto/users.dto';
+import { ChangePasswordDto, profileFromDto, toUserDto, UpdateProfileDto, UserResponseDto } from './dto/users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -25,14 +25,7 @@ export class UsersController {
   @ApiOperation({ operationId: 'updateMe', summary: 'Update my profile' })
   @ApiErrors(400, 415)
   async update(@CurrentUser() principal: Principal, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
-    const user = await this.users.updateProfile(principal.id, {
-      title: dto.title,
-      firstName: dto.firstName,
-      lastName: dto.lastName,
-      specialty: dto.specialty,
-      ehrSystemType: dto.ehr_system_type,
-      ehrSystemName: dto.ehr_system_name,
-    });
+    const user = await this.users.updateProfile(principal.id, profileFromDto(dto));
     return { success: true, user: toUserDto(user) };
   }
 

@@ -3,30 +3,36 @@ import { expectEnvelope, PASSWORD, registration, startTestApp, TestContext, uniq
 
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Two instances behind one (imaginary) load balancer: one PostgreSQL, one Redis. */
-describe('several instances share limits and lockouts through Redis', () => {
+/** Two app instances on one database and one Redis (a fresh key prefix), torn down after the suite. */
+function twoInstances(env: Record<string, string>): { a: () => TestContext; b: () => TestContext } {
   let a: TestContext;
   let b: TestContext;
   beforeAll(async () => {
-    const env = {
+    const shared = {
       REDIS_URL: REDIS,
       REDIS_KEY_PREFIX: `medisync-test-${randomBytes(4).toString('hex')}:`,
-      RATE_LIMIT_LOGIN: '5/15m',
       RATE_LIMIT_REGISTER: '1000/1m',
       LOGIN_LOCKOUT: '5/15m',
+      ...env,
     };
-    a = await startTestApp(env);
-    b = await startTestApp(env, [], a.db);
+    a = await startTestApp(shared);
+    b = await startTestApp(shared, [], a.db);
   });
   afterAll(async () => {
     await b?.close();
     await a?.close();
   });
+  return { a: () => a, b: () => b };
+}
+
+/** Two instances behind one (imaginary) load balancer: one PostgreSQL, one Redis. */
+describe('several instances share limits and lockouts through Redis', () => {
+  const { a, b } = twoInstances({ RATE_LIMIT_LOGIN: '5/15m' });
 
   it('admits exactly 5 of 20 parallel logins alternating between the two instances', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? b : a).http.post('/api/login').send({ email: uniqueEmail(), password: 'Wrong-Passw0rd' }),
+        (i % 2 ? b() : a()).http.post('/api/login').send({ email: uniqueEmail(), password: 'Wrong-Passw0rd' }),
       ),
     );
     const admitted = results.filter((r) => r.status !== 429);
@@ -35,47 +41,31 @@ describe('several instances share limits and lockouts through Redis', () => {
   });
 });
 
-describe('lockout across instances', () => {
-  let a: TestContext;
-  let b: TestContext;
-  beforeAll(async () => {
-    const env = {
-      REDIS_URL: REDIS,
-      REDIS_KEY_PREFIX: `medisync-test-${randomBytes(4).toString('hex')}:`,
-      RATE_LIMIT_LOGIN: '1000/1m',
-      RATE_LIMIT_REGISTER: '1000/1m',
-      LOGIN_LOCKOUT: '5/15m',
-    };
-    a = await startTestApp(env);
-    b = await startTestApp(env, [], a.db);
-  });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-  });
+describe('lockout and logout across instances', () => {
+  const { a, b } = twoInstances({ RATE_LIMIT_LOGIN: '1000/1m' });
 
   it('5 failures spread over both instances lock the email on both', async () => {
-    const doctor = await verifiedDoctor(a);
+    const doctor = await verifiedDoctor(a());
     for (let i = 0; i < 5; i++)
-      await (i % 2 ? b : a).http.post('/api/login').send({ email: doctor.email, password: 'Wrong-Passw0rd' }).expect(401);
+      await (i % 2 ? b() : a()).http.post('/api/login').send({ email: doctor.email, password: 'Wrong-Passw0rd' }).expect(401);
     expectEnvelope(
-      (await a.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(429)).body,
+      (await a().http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(429)).body,
       429,
       'ACCOUNT_LOCKED',
     );
     expectEnvelope(
-      (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(429)).body,
+      (await b().http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(429)).body,
       429,
       'ACCOUNT_LOCKED',
     );
   });
 
   it('a logout on one instance revokes the token on the other', async () => {
-    const doctor = await verifiedDoctor(a);
-    await b.http.get('/api/users/me').set('Authorization', `Bearer ${doctor.token}`).expect(200);
-    await a.http.post('/api/logout').set('Authorization', `Bearer ${doctor.token}`).expect(200);
+    const doctor = await verifiedDoctor(a());
+    await b().http.get('/api/users/me').set('Authorization', `Bearer ${doctor.token}`).expect(200);
+    await a().http.post('/api/logout').set('Authorization', `Bearer ${doctor.token}`).expect(200);
     expectEnvelope(
-      (await b.http.get('/api/users/me').set('Authorization', `Bearer ${doctor.token}`).expect(401)).body,
+      (await b().http.get('/api/users/me').set('Authorization', `Bearer ${doctor.token}`).expect(401)).body,
       401,
       'TOKEN_REVOKED',
     );

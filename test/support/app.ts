@@ -7,6 +7,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.setup';
 import { loadConfig } from '../../src/config/config';
+import { EMBEDDED_POOL_SIZE } from '../../src/database/embedded';
 import { createTestDatabase, TestDatabase } from './database';
 import { Mailbox, tokenFrom } from './smtp';
 
@@ -45,7 +46,8 @@ export async function startTestApp(
       SMTP_URL: mailbox.url,
       APP_URL: 'http://medisync.test',
       DATA_DIR: dataDir,
-      DB_POOL_SIZE: '10',
+      // the embedded database gets one connection, as in main.ts
+      DB_POOL_SIZE: process.env.TEST_DATABASE_URL ? '10' : String(EMBEDDED_POOL_SIZE),
       // the suites register and log in many times from one address; the limits have their own suite
       RATE_LIMIT_DEFAULT: '100000/1m',
       RATE_LIMIT_LOGIN: '100000/1m',

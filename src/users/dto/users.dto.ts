@@ -3,6 +3,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
 import { IsName, IsOptionalNonNull, IsPassword, Trim } from '../../common/validators';
 import { ROLES, Role, User } from '../user.entity';
+import type { ProfileChanges } from '../users.service';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -26,6 +27,25 @@ export class UserDto {
   createdAt: string;
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
+}
+
+/** The profile fields of a request body (API names) as entity fields; absent ones stay undefined. */
+export function profileFromDto(dto: {
+  title?: string;
+  firstName?: string;
+  lastName?: string;
+  specialty?: string;
+  ehr_system_type?: string;
+  ehr_system_name?: string;
+}): ProfileChanges {
+  return {
+    title: dto.title,
+    firstName: dto.firstName,
+    lastName: dto.lastName,
+    specialty: dto.specialty,
+    ehrSystemType: dto.ehr_system_type,
+    ehrSystemName: dto.ehr_system_name,
+  };
 }
 
 /** What leaves the server about an account: never a hash or an internal counter. */
