@@ -1,8 +1,9 @@
 import { AccountCore1795305600000 } from './1795305600000-AccountCore';
 import { AccessControl1795305700000 } from './1795305700000-AccessControl';
+import { ClinicalResources1795305800000 } from './1795305800000-ClinicalResources';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
  * add its class here (a unit test fails while a file in this folder is missing from the list).
  */
-export const MIGRATIONS = [AccountCore1795305600000, AccessControl1795305700000];
+export const MIGRATIONS = [AccountCore1795305600000, AccessControl1795305700000, ClinicalResources1795305800000];

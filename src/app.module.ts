@@ -1,6 +1,11 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AbuseModule, CounterStoreModule } from './abuse/abuse.module';
+import { AiModule } from './ai/ai.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { AppointmentsModule } from './appointments/appointments.module';
+import { PatientsModule } from './patients/patients.module';
+import { RecordsModule } from './records/records.module';
 import { RateLimitGuard } from './abuse/rate-limit';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
@@ -39,6 +44,11 @@ export class AppModule {
         VerificationModule,
         AuthModule,
         DemoModule.register(config.demoMode),
+        PatientsModule,
+        AppointmentsModule,
+        RecordsModule,
+        AiModule,
+        AnalyticsModule,
         HealthModule,
         ...extraImports,
       ],

@@ -21,6 +21,16 @@ export const AUDIT_ACTIONS = [
   'user.enabled',
   'subscription.trial_started',
   'subscription.changed',
+  'patient.created',
+  'patient.updated',
+  'patient.deleted',
+  'patient.invited',
+  'invitation.accepted',
+  'appointment.created',
+  'appointment.updated',
+  'record.created',
+  'ai.clinical_note',
+  'ai.diagnosis_prediction',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -28,7 +38,7 @@ export interface AuditEntry {
   action: AuditAction;
   actorId?: string | null;
   targetId?: string | null;
-  targetType?: 'user' | 'subscription';
+  targetType?: 'user' | 'subscription' | 'patient' | 'appointment' | 'record';
   /** Non-secret facts only: never a password, token or hash. */
   details?: Record<string, unknown>;
 }

@@ -153,6 +153,30 @@ export class EnvironmentVariables {
   @Matches(RATE, { message: RATE_MESSAGE })
   RATE_LIMIT_PASSWORD_FORGOT = '5/30m';
 
+  @IsIn(['rules', 'openai'])
+  AI_PROVIDER: 'rules' | 'openai' = 'rules';
+
+  /** OpenAI-compatible base URL, e.g. https://llm.hospital.internal/v1 (required with AI_PROVIDER=openai). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  AI_BASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AI_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  AI_MODEL = 'gpt-4o-mini';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  AI_TIMEOUT_MS = 15_000;
+
   /** Failed logins per email within the window before the email is locked for that window. */
   @Matches(RATE, { message: RATE_MESSAGE })
   LOGIN_LOCKOUT = '5/15m';
@@ -182,6 +206,7 @@ export interface AppConfig {
   corsOrigins: string[];
   bodyLimit: number;
   rateLimits: Record<RateLimitPolicy, RateLimit>;
+  ai: { provider: 'rules' | 'openai'; baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
   loginLockout: RateLimit;
 }
 
@@ -223,6 +248,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     const why = passwordProblem(adminPassword);
     if (why) problems.push(`BOOTSTRAP_ADMIN_PASSWORD ${why}`);
   }
+  if (env.AI_PROVIDER === 'openai' && !env.AI_BASE_URL) problems.push('AI_BASE_URL is required when AI_PROVIDER=openai');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -257,5 +283,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordForgot: parseRate(env.RATE_LIMIT_PASSWORD_FORGOT),
     },
     loginLockout: parseRate(env.LOGIN_LOCKOUT),
+    ai: { provider: env.AI_PROVIDER, baseUrl: env.AI_BASE_URL, apiKey: env.AI_API_KEY, model: env.AI_MODEL, timeoutMs: env.AI_TIMEOUT_MS },
   };
 }

@@ -1,12 +1,15 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { Appointment } from '../appointments/appointment.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { Patient } from '../patients/patient.entity';
+import { MedicalRecord } from '../records/record.entity';
 import { RevokedToken } from '../auth/revoked-token.entity';
 import { Subscription } from '../subscriptions/subscription.entity';
 import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
 
-export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent];
+export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
 
 export interface DatabaseSettings {
   url: string;

@@ -32,6 +32,18 @@ export function verificationMail(to: string, firstName: string, link: string): M
   );
 }
 
+export function invitationMail(to: string, firstName: string, link: string): MailMessage {
+  return message(
+    to,
+    'Your MediSync patient portal invitation',
+    `Hello ${firstName},`,
+    ['Your doctor invited you to the MediSync patient portal, where you can read your appointments and medical records.'],
+    'Accept the invitation and choose a password',
+    link,
+    'This link expires in 7 days and works once. If you were not expecting it, ignore this email.',
+  );
+}
+
 export function passwordResetMail(to: string, firstName: string, link: string): MailMessage {
   return message(
     to,

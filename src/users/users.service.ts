@@ -39,10 +39,18 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** Creates an account. A taken email (in any letter case) is 409 EMAIL_TAKEN, by the unique constraint. */
   async create(input: NewUser, manager: EntityManager = this.db.manager): Promise<User> {
-    const passwordHash = await this.hasher.hash(input.password);
+    const { password, ...rest } = input;
+    return this.createWithHash({ ...rest, passwordHash: await this.hasher.hash(password) }, manager);
+  }
+
+  /** As `create`, with the hash made beforehand (so a transaction is not held open while hashing). */
+  async createWithHash(
+    input: Omit<NewUser, 'password'> & { passwordHash: string },
+    manager: EntityManager = this.db.manager,
+  ): Promise<User> {
     const values = {
       email: input.email.trim().toLowerCase(),
-      passwordHash,
+      passwordHash: input.passwordHash,
       role: input.role,
       title: input.title ?? null,
       firstName: input.firstName,
@@ -55,6 +63,14 @@ export class UsersService implements OnApplicationBootstrap {
     // one autocommitted INSERT (save() would wrap it in a transaction for nothing)
     const result = await manager.insert(User, values);
     return manager.create(User, { ...values, ...(result.generatedMaps[0] as Partial<User>) });
+  }
+
+  /** Disables an account and revokes its tokens (used when its patient record is archived). */
+  async disable(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE users SET disabled_at = coalesce(disabled_at, now()), token_version = token_version + 1, updated_at = now() WHERE id = $1`,
+      [userId],
+    );
   }
 
   findById(id: string): Promise<User | null> {

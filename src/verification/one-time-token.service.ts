@@ -51,6 +51,14 @@ export class OneTimeTokenService {
     return { token, expiresAt };
   }
 
+  /** Earlier unused invitations of a patient stop working (a new one is being sent). */
+  async retireInvitations(patientId: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE one_time_tokens SET used_at = now() WHERE purpose = 'invitation' AND used_at IS NULL AND payload->>'patientId' = $1`,
+      [patientId],
+    );
+  }
+
   /** Whether the token exists, is unspent and unexpired (it may still lose a race to `consume`). */
   async isUsable(purpose: TokenPurpose, token: string): Promise<boolean> {
     if (!TOKEN_PATTERN.test(token)) return false;

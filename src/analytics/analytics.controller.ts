@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { AnalyticsService } from './analytics.service';
+import { AnalyticsSummaryResponseDto } from './dto/analytics.dto';
+
+@ApiTags('analytics')
+@Controller('api/analytics')
+export class AnalyticsController {
+  constructor(private readonly analytics: AnalyticsService) {}
+
+  /** A doctor's own patient count and appointments by status and month; for an admin, the whole system's. */
+  @Get('summary')
+  @Auth({ roles: ['doctor'], subscription: 'analytics' })
+  @ApiOperation({ operationId: 'analyticsSummary', summary: 'Practice analytics' })
+  async summary(@CurrentUser() user: Principal): Promise<AnalyticsSummaryResponseDto> {
+    return { success: true, data: await this.analytics.summary(user) };
+  }
+}

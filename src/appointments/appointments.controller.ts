@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { ApiErrors } from '../common/api-errors';
+import { UuidParam } from '../common/uuid-param';
+import { AppointmentsService } from './appointments.service';
+import {
+  AppointmentPageDto,
+  AppointmentQueryDto,
+  AppointmentResponseDto,
+  CreateAppointmentDto,
+  toAppointmentDto,
+  UpdateAppointmentDto,
+} from './dto/appointments.dto';
+
+@ApiTags('appointments')
+@Controller('api/appointments')
+export class AppointmentsController {
+  constructor(private readonly appointments: AppointmentsService) {}
+
+  /** For one of the caller's own patients; needs an active subscription whose plan includes appointments. */
+  @Post()
+  @Auth({ roles: ['doctor'], subscription: 'appointments' })
+  @ApiOperation({ operationId: 'createAppointment', summary: 'Book an appointment' })
+  @ApiErrors(
+    [400, 'VALIDATION_ERROR (endsAt must be after startsAt)'],
+    [403, 'NOT_OWNER: another doctor’s patient'],
+    [404, 'NOT_FOUND: no such patient'],
+    415,
+  )
+  async create(@CurrentUser() user: Principal, @Body() dto: CreateAppointmentDto): Promise<AppointmentResponseDto> {
+    return { success: true, data: toAppointmentDto(await this.appointments.create(user, dto)) };
+  }
+
+  /** A doctor's own appointments, or a patient's; by start time. */
+  @Get()
+  @Auth({ roles: ['doctor', 'patient'] })
+  @ApiOperation({ operationId: 'listAppointments', summary: 'List appointments' })
+  @ApiErrors(400)
+  async list(@CurrentUser() user: Principal, @Query() query: AppointmentQueryDto): Promise<AppointmentPageDto> {
+    const { rows, total, page, limit } = await this.appointments.list(user, query);
+    return { success: true, data: rows.map(toAppointmentDto), meta: { page, limit, total } };
+  }
+
+  @Get(':id')
+  @Auth({ roles: ['doctor', 'patient'] })
+  @ApiOperation({ operationId: 'getAppointment', summary: 'Read an appointment' })
+  @ApiErrors(400, [403, 'NOT_OWNER'], [404, 'NOT_FOUND'])
+  async get(@CurrentUser() user: Principal, @UuidParam('id') id: string): Promise<AppointmentResponseDto> {
+    return { success: true, data: toAppointmentDto(await this.appointments.getReadable(user, id)) };
+  }
+
+  /** Time, reason and status, by the owning doctor. */
+  @Patch(':id')
+  @Auth({ roles: ['doctor'] })
+  @ApiOperation({ operationId: 'updateAppointment', summary: 'Update an appointment' })
+  @ApiErrors([400, 'VALIDATION_ERROR (endsAt must be after startsAt)'], [403, 'NOT_OWNER'], [404, 'NOT_FOUND'], 415)
+  async update(
+    @CurrentUser() user: Principal,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateAppointmentDto,
+  ): Promise<AppointmentResponseDto> {
+    return { success: true, data: toAppointmentDto(await this.appointments.update(user, id, dto)) };
+  }
+}

@@ -1,0 +1,158 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/decorators';
+import { AppException } from '../common/errors';
+import { requireOwner } from '../common/ownership';
+import { likeEscape, pageOf } from '../common/pagination.dto';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { MailService } from '../mail/mail.service';
+import { invitationMail } from '../mail/templates';
+import { PasswordHasher } from '../users/password-hasher.service';
+import { UsersService } from '../users/users.service';
+import { OneTimeTokenService } from '../verification/one-time-token.service';
+import { CreatePatientDto, PatientQueryDto, UpdatePatientDto } from './dto/patients.dto';
+import { Patient } from './patient.entity';
+
+@Injectable()
+export class PatientsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly users: UsersService,
+    private readonly tokens: OneTimeTokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly mail: MailService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private repo() {
+    return this.db.getRepository(Patient);
+  }
+
+  private find(id: string): Promise<Patient | null> {
+    return this.repo().createQueryBuilder('p').where('p.id = :id AND p.deleted_at IS NULL', { id }).getOne();
+  }
+
+  /** The patient, for its owning doctor (or admin): NOT_FOUND / NOT_OWNER otherwise. */
+  async getOwned(user: Principal, id: string): Promise<Patient> {
+    return requireOwner(await this.find(id), user, 'Patient');
+  }
+
+  /** The patient, for its owning doctor, admin, or the patient's own portal account (reading). */
+  async getReadable(user: Principal, id: string): Promise<Patient> {
+    const patient = await this.find(id);
+    return requireOwner(patient, user, 'Patient', !!patient && patient.userId === user.id);
+  }
+
+  /** The patient row linked to a portal account, if any. */
+  findByAccount(userId: string): Promise<Patient | null> {
+    return this.repo().createQueryBuilder('p').where('p.user_id = :userId AND p.deleted_at IS NULL', { userId }).getOne();
+  }
+
+  async create(user: Principal, dto: CreatePatientDto): Promise<Patient> {
+    const result = await this.repo().insert({
+      doctorId: user.id,
+      firstName: dto.firstName,
+      lastName: dto.lastName,
+      dateOfBirth: dto.dateOfBirth,
+      email: dto.email ?? null,
+      phone: dto.phone ?? null,
+    });
+    const id = (result.identifiers[0] as { id: string }).id;
+    await this.audit.record({ action: 'patient.created', actorId: user.id, targetId: id, targetType: 'patient' });
+    return (await this.find(id))!;
+  }
+
+  /** Only the caller's own patients (all of them for admin), filtered in SQL. */
+  async list(user: Principal, query: PatientQueryDto): Promise<{ rows: Patient[]; total: number; page: number; limit: number }> {
+    const { page, limit, offset } = pageOf(query);
+    const qb = this.repo().createQueryBuilder('p').where('p.deleted_at IS NULL');
+    if (user.role !== 'admin') qb.andWhere('p.doctor_id = :doctorId', { doctorId: user.id });
+    if (query.q) {
+      qb.andWhere(`(p.first_name ILIKE :q OR p.last_name ILIKE :q OR (p.first_name || ' ' || p.last_name) ILIKE :q)`, {
+        q: `%${likeEscape(query.q)}%`,
+      });
+    }
+    const [rows, total] = await qb
+      .orderBy('p.last_name', 'ASC')
+      .addOrderBy('p.first_name', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
+    return { rows, total, page, limit };
+  }
+
+  async update(user: Principal, id: string, dto: UpdatePatientDto): Promise<Patient> {
+    await this.getOwned(user, id);
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<Patient>;
+    if (Object.keys(changes).length > 0) {
+      await this.repo().update({ id }, changes);
+      await this.audit.record({
+        action: 'patient.updated',
+        actorId: user.id,
+        targetId: id,
+        targetType: 'patient',
+        details: { fields: Object.keys(changes) },
+      });
+    }
+    return (await this.find(id))!;
+  }
+
+  /**
+   * Archives the patient: it disappears from every list and route, while its appointments and
+   * records are kept (medical records must be retained). Its portal account, if any, is disabled.
+   */
+  async remove(user: Principal, id: string): Promise<void> {
+    const patient = await this.getOwned(user, id);
+    await this.db.transaction(async (manager) => {
+      await manager.query(`UPDATE patients SET deleted_at = now(), updated_at = now() WHERE id = $1`, [id]);
+      if (patient.userId) await this.users.disable(patient.userId, manager);
+      await this.audit.record({ action: 'patient.deleted', actorId: user.id, targetId: id, targetType: 'patient' }, manager);
+    });
+  }
+
+  /** Emails a single-use, 7-day invitation to the patient portal; an earlier one stops working. */
+  async invite(user: Principal, id: string, email: string): Promise<{ expiresAt: Date }> {
+    const patient = await this.getOwned(user, id);
+    if (patient.userId) throw new AppException('CONFLICT', 'This patient already has a portal account');
+    if (await this.users.findByEmail(email)) throw new AppException('EMAIL_TAKEN');
+    const issued = await this.db.transaction(async (manager) => {
+      await this.tokens.retireInvitations(id, manager);
+      return this.tokens.issue('invitation', null, { patientId: id, email }, manager);
+    });
+    const link = `${this.config.appUrl}/accept-invitation?token=${encodeURIComponent(issued.token)}`;
+    try {
+      await this.mail.send(invitationMail(email, patient.firstName, link));
+    } catch {
+      throw new AppException('UPSTREAM_ERROR', 'The invitation email could not be sent; try again');
+    }
+    await this.audit.record({ action: 'patient.invited', actorId: user.id, targetId: id, targetType: 'patient' });
+    return { expiresAt: issued.expiresAt };
+  }
+
+  /** Spends the invitation: a verified `patient` account with that email, linked to the patient. */
+  async acceptInvitation(token: string, password: string): Promise<{ id: string; email: string }> {
+    if (!(await this.tokens.isUsable('invitation', token))) throw new AppException('TOKEN_USED_OR_EXPIRED');
+    const passwordHash = await this.hasher.hash(password);
+    return this.db.transaction(async (manager) => {
+      const spent = await this.tokens.consume('invitation', token, manager);
+      const { patientId, email } = spent.payload as { patientId: string; email: string };
+      const rows = await manager.query<Array<{ first_name: string; last_name: string; user_id: string | null }>>(
+        `SELECT first_name, last_name, user_id FROM patients WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [patientId],
+      );
+      if (!rows[0] || rows[0].user_id) throw new AppException('TOKEN_USED_OR_EXPIRED', 'This invitation is no longer valid');
+      const account = await this.users.createWithHash(
+        { email, passwordHash, role: 'patient', firstName: rows[0].first_name, lastName: rows[0].last_name, emailVerified: true },
+        manager,
+      );
+      await manager.query(`UPDATE patients SET user_id = $2, updated_at = now() WHERE id = $1`, [patientId, account.id]);
+      await this.audit.record({ action: 'invitation.accepted', actorId: account.id, targetId: patientId, targetType: 'patient' }, manager);
+      return { id: account.id, email: account.email };
+    });
+  }
+}

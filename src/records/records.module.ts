@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { PatientsModule } from '../patients/patients.module';
+import { RecordsController } from './records.controller';
+import { RecordsService } from './records.service';
+
+@Module({ imports: [PatientsModule], controllers: [RecordsController], providers: [RecordsService], exports: [RecordsService] })
+export class RecordsModule {}
