@@ -18,6 +18,8 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
+import type { Logger as Pino } from 'pino';
 import { MailModule } from './mail/mail.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
@@ -26,11 +28,12 @@ import { VerificationModule } from './verification/verification.module';
 @Module({})
 export class AppModule {
   /** `databaseUrl` is the resolved URL: DATABASE_URL, or the embedded server's. */
-  static forRoot(config: AppConfig, databaseUrl: string, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, logger: Pino, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ObservabilityModule.forRoot(logger),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: databaseUrl, poolSize: config.dbPoolSize, migrateOnStart: config.migrateOnStart }),
           retryAttempts: 0,

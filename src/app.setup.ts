@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication, LogLevel, ModuleMetadata } from '@nestjs/common';
+import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +9,10 @@ import { AppModule } from './app.module';
 import { ERRORS } from './common/errors';
 import { requestContext } from './common/request-context';
 import { AppConfig } from './config/config';
+import { createRootLogger } from './observability/logger';
+import { MetricsService } from './observability/metrics.service';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -39,12 +43,32 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /** Fastify-level settings: JSON is the only body we parse (anything else is 415), request ids on every reply. */
-export function configureHttp(app: NestFastifyApplication): void {
+export function configureHttp(app: NestFastifyApplication, metrics: MetricsService, logger: Pino): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
+  });
+  // one log line and one histogram observation per request; the route template, never the URL
+  // (a query string can carry a token)
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, reply.elapsedTime / 1000);
+    const userId = (request as unknown as { user?: { id?: string } }).user?.id ?? null;
+    const line = {
+      reqId: request.id,
+      method: request.method,
+      route,
+      status,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      userId,
+      ip: request.ip,
+    };
+    if (status >= 500) logger.error(line, 'request failed');
+    else logger.info(line, 'request completed');
     done();
   });
   // after body parsing, so the handler and everything it awaits see the request's context
@@ -85,31 +109,25 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   });
 }
 
-/** LOG_LEVEL as Nest's levels (tests keep only warnings and errors unless LOG_LEVEL says otherwise). */
-function nestLogLevels(config: AppConfig): LogLevel[] | false {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const level = config.env === 'test' && config.logLevel === 'info' ? 'warn' : config.logLevel;
-  const index = { silent: -1, fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level] ?? 3;
-  return index < 0 ? false : order.slice(0, index + 1);
-}
-
 /** Builds the whole application (used by main.ts and by the e2e tests alike). */
 export async function createApp(
   config: AppConfig,
   databaseUrl: string,
   extraImports: ModuleMetadata['imports'] = [],
 ): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, databaseUrl, extraImports),
+    AppModule.forRoot(config, databaseUrl, logger, extraImports),
     fastifyAdapter(config),
     {
       bodyParser: false,
       abortOnError: false,
-      bufferLogs: false,
-      logger: nestLogLevels(config),
+      bufferLogs: true,
     },
   );
-  configureHttp(app);
+  app.useLogger(app.get(PinoNestLogger));
+  app.flushLogs();
+  configureHttp(app, app.get(MetricsService), logger);
   // security headers; the CSP allows what the Swagger UI at /docs needs (its inline styles and scripts)
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/config';
 import { EMBEDDED_POOL_SIZE, EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded';
 
 async function main(): Promise<void> {
+  // JSON from the first line on; the application then logs through pino (nestjs-pino)
+  Logger.overrideLogger(new ConsoleLogger({ json: true }));
   const logger = new Logger('Main');
   const started = Date.now();
   let config;

@@ -93,6 +93,34 @@ describe('the built server on its zero-setup defaults', () => {
     expect(log).not.toContain('$argon2');
   });
 
+  it('logs JSON: one line per request with method, route template, status, duration, request id and user id', async () => {
+    const login = await request(base).post('/api/login').send({ email: 'newcomer@example.org', password: PASSWORD }).expect(200);
+    await request(base)
+      .get('/api/users/me')
+      .set('Authorization', `Bearer ${login.body.token}`)
+      .set('X-Request-Id', 'log-line-1')
+      .expect(200);
+    await request(base).get('/api/verification/verify?token=secret-looking-token-value').expect(410);
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = log
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.find((l) => l.reqId === 'log-line-1')).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      route: '/api/users/me',
+      status: 200,
+      userId: login.body.uid,
+      service: 'medisync-api',
+      durationMs: expect.any(Number),
+    });
+    expect(lines.find((l) => l.route === '/api/verification/verify' && l.status === 410)).toBeDefined();
+    expect(log).not.toContain('secret-looking-token-value');
+    expect(log).not.toContain(login.body.token);
+  });
+
   it('stops promptly and cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

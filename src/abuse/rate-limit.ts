@@ -13,6 +13,7 @@ import { AppException } from '../common/errors';
 import { ErrorResponseDto } from '../common/common.dto';
 import { AppConfig, RateLimitPolicy } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../observability/metrics.service';
 
 export const RATE_LIMIT_KEY = 'medisync:rate-limit';
 const FAIL_CLOSED = new Set<RateLimitPolicy>(['login', 'register']);
@@ -39,6 +40,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     super(options, storage, reflector);
   }
@@ -64,7 +66,10 @@ export class RateLimitGuard extends ThrottlerGuard {
         generateKey: (_ctx: ExecutionContext, tracker: string) => `rl:${policy}:${tracker}`,
       });
     } catch (error) {
-      if (error instanceof ThrottlerException) throw error;
+      if (error instanceof ThrottlerException) {
+        this.metrics.rateLimited.inc({ policy });
+        throw error;
+      }
       // the counter store (Redis) is unreachable: login and register fail closed, the rest stays open
       if (FAIL_CLOSED.has(policy)) throw new AppException('SERVICE_UNAVAILABLE', 'Temporarily unavailable, please retry');
       new Logger('RateLimit').warn(`rate limit not applied (${policy}): ${error instanceof Error ? error.message : String(error)}`);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
+import { MetricsService } from '../observability/metrics.service';
 import { AppException } from '../common/errors';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { profileFromDto } from '../users/dto/users.dto';
@@ -24,6 +25,7 @@ export class AuthService {
     private readonly subscriptions: SubscriptionsService,
     private readonly audit: AuditService,
     private readonly lockout: LockoutService,
+    private readonly metrics: MetricsService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -56,6 +58,7 @@ export class AuthService {
   async login(dto: LoginDto): Promise<LoginResponseDto> {
     const lockedFor = await this.lockout.lockedFor(dto.email);
     if (lockedFor > 0) {
+      this.metrics.logins.inc({ outcome: 'locked' });
       await this.audit.record({ action: 'login.locked', details: { email: dto.email } });
       throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(lockedFor) });
     }
@@ -63,6 +66,7 @@ export class AuthService {
     const ok = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !ok || user.disabledAt) {
       const reason = !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled';
+      this.metrics.logins.inc({ outcome: 'invalid_credentials' });
       const nowLocked = await this.lockout.recordFailure(dto.email);
       await this.audit.record({ action: 'login.failed', targetId: user?.id ?? null, details: { email: dto.email, reason } });
       if (nowLocked)
@@ -71,11 +75,13 @@ export class AuthService {
     }
     await this.lockout.reset(dto.email);
     if (!user.emailVerifiedAt) {
+      this.metrics.logins.inc({ outcome: 'email_not_verified' });
       await this.audit.record({ action: 'login.failed', targetId: user.id, details: { email: dto.email, reason: 'email_not_verified' } });
       throw new AppException('EMAIL_NOT_VERIFIED');
     }
     const subscription = await this.subscriptions.current(user.id);
     const { token, expiresAt } = this.tokens.issue(user, dto.remember === true);
+    this.metrics.logins.inc({ outcome: 'succeeded' });
     await this.audit.record({
       action: 'login.succeeded',
       actorId: user.id,

@@ -153,6 +153,12 @@ export class EnvironmentVariables {
   @Matches(RATE, { message: RATE_MESSAGE })
   RATE_LIMIT_PASSWORD_FORGOT = '5/30m';
 
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
   @IsIn(['rules', 'openai'])
   AI_PROVIDER: 'rules' | 'openai' = 'rules';
 
@@ -206,6 +212,7 @@ export interface AppConfig {
   corsOrigins: string[];
   bodyLimit: number;
   rateLimits: Record<RateLimitPolicy, RateLimit>;
+  metricsToken?: string;
   ai: { provider: 'rules' | 'openai'; baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
   loginLockout: RateLimit;
 }
@@ -283,6 +290,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordForgot: parseRate(env.RATE_LIMIT_PASSWORD_FORGOT),
     },
     loginLockout: parseRate(env.LOGIN_LOCKOUT),
+    metricsToken: env.METRICS_TOKEN,
     ai: { provider: env.AI_PROVIDER, baseUrl: env.AI_BASE_URL, apiKey: env.AI_API_KEY, model: env.AI_MODEL, timeoutMs: env.AI_TIMEOUT_MS },
   };
 }

@@ -1,0 +1,29 @@
+import { expectEnvelope, startTestApp, TestContext, verifiedDoctor } from './support/app';
+
+describe('metrics', () => {
+  let ctx: TestContext;
+  let doctor: { uid: string; token: string; email: string };
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ LOG_LEVEL: 'info', METRICS_TOKEN: 'metrics-secret-token', RATE_LIMIT_LOGIN: '2/1m' });
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('GET /metrics needs the METRICS_TOKEN bearer and serves Prometheus text with the request histogram, login outcomes and rate-limit rejections', async () => {
+    expectEnvelope((await ctx.http.get('/metrics').expect(401)).body, 401, 'AUTH_HEADER_MISSING');
+    expectEnvelope((await ctx.http.get('/metrics').set('Authorization', 'Bearer wrong').expect(401)).body, 401, 'TOKEN_INVALID');
+    doctor = await verifiedDoctor(ctx); // login 1 of 2
+    await ctx.http.post('/api/login').send({ email: doctor.email, password: 'Wrong-Passw0rd' }).expect(401);
+    await ctx.http.post('/api/login').send({ email: doctor.email, password: 'Wrong-Passw0rd' }).expect(429);
+    await ctx.http.get('/api/users/me').set('Authorization', `Bearer ${doctor.token}`).expect(200);
+    const res = await ctx.http.get('/metrics').set('Authorization', 'Bearer metrics-secret-token').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/api\/users\/me",status="200"/);
+    expect(res.text).toMatch(/medisync_login_attempts_total\{outcome="succeeded"\} 1/);
+    expect(res.text).toMatch(/medisync_login_attempts_total\{outcome="invalid_credentials"\} 1/);
+    expect(res.text).toMatch(/medisync_rate_limit_rejections_total\{policy="login"\} 1/);
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+  });
+});
