@@ -78,6 +78,21 @@ export function configureHttp(app: NestFastifyApplication, metrics: MetricsServi
   });
 }
 
+const TAGS: Record<string, string> = {
+  auth: 'Registration, login, logout and the demo login',
+  verification: 'Email verification links',
+  password: 'Forgotten passwords',
+  users: 'The caller’s own account',
+  subscriptions: 'Plans, the caller’s subscription and the free trial',
+  patients: 'A doctor’s patients and their portal invitations',
+  appointments: 'Appointments between a doctor and a patient',
+  records: 'Medical records',
+  ai: 'AI drafting and suggestions (a clinician must review every answer)',
+  analytics: 'Practice figures',
+  admin: 'User management, subscriptions and the audit trail (admin only)',
+  health: 'Liveness and readiness probes',
+};
+
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const errorTable = Object.entries(ERRORS)
     .map(([code, e]) => `| ${e.status} | \`${code}\` |`)
@@ -103,10 +118,21 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       ].join('\n'),
     )
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .build();
-  return SwaggerModule.createDocument(app, config, {
+    .addServer('/', 'This server')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT');
+  for (const [name, description] of Object.entries(TAGS)) config.addTag(name, description);
+  const built = config.build();
+  built.info.contact = { name: 'MediSync API maintainers (see the project README)' };
+  const document = SwaggerModule.createDocument(app, built, {
     operationIdFactory: (_controller, method) => method,
   });
+  // every operation has a description: its doc comment, or else its summary
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as Array<{ summary?: string; description?: string }>) {
+      if (op && typeof op === 'object' && 'summary' in op && !op.description) op.description = op.summary;
+    }
+  }
+  return document;
 }
 
 /** Builds the whole application (used by main.ts and by the e2e tests alike). */
