@@ -51,6 +51,8 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
     // needs a Redis server: only when TEST_REDIS_URL is set (npm run test:redis, .ci/run)
     ...(process.env.TEST_REDIS_URL ? [{ ...common, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] }] : []),
+    // stops this machine's PostgreSQL: only when TEST_OUTAGE=1 (npm run test:outage, .ci/run)
+    ...(process.env.TEST_OUTAGE === '1' ? [{ ...common, displayName: 'outage', testMatch: ['<rootDir>/test/**/*.outage-spec.ts'] }] : []),
   ],
   testTimeout: 60000,
 };
