@@ -46,7 +46,11 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
 export function configureHttp(app: NestFastifyApplication, metrics: MetricsService, logger: Pino): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : json(request, body as string, done),
+  );
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -94,7 +94,12 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       });
       const gated = await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(403);
       expectEnvelope(gated.body, 403, 'SUBSCRIPTION_REQUIRED', 'Active subscription required');
-      const trial = await ctx.http.post('/api/subscriptions/trial').set(bearer(doctor.token)).expect(201);
+      // a body-less POST that still says Content-Type: application/json, as many clients send it
+      const trial = await ctx.http
+        .post('/api/subscriptions/trial')
+        .set(bearer(doctor.token))
+        .set('Content-Type', 'application/json')
+        .expect(201);
       expect(trial.body.subscription).toMatchObject({
         plan: 'professional',
         status: 'trialing',

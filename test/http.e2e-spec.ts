@@ -36,6 +36,7 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
 
   it('400 for an empty POST body, 415 UNSUPPORTED_MEDIA_TYPE for text and form bodies', async () => {
     expectEnvelope((await ctx.http.post('/api/login').expect(400)).body, 400, 'VALIDATION_ERROR');
+    expectEnvelope((await ctx.http.post('/api/login').set('Content-Type', 'application/json').expect(400)).body, 400, 'VALIDATION_ERROR');
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
       const res = await ctx.http.post('/api/login').set('Content-Type', type).send('email=a@b.c&password=x').expect(415);
       expectEnvelope(res.body, 415, 'UNSUPPORTED_MEDIA_TYPE');

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccessCache } from '../common/access-cache';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PlanId, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
@@ -22,9 +23,22 @@ export interface AccessState {
  */
 @Injectable()
 export class AccessStateService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cache: AccessCache<AccessState>,
+  ) {}
 
+  /** The state, from the short-lived cache when fresh (see AccessCache), else from the database. */
   async load(userId: string, jti: string): Promise<AccessState | null> {
+    const cached = this.cache.get(userId, jti);
+    if (cached) return cached;
+    const generation = this.cache.generation(userId);
+    const state = await this.read(userId, jti);
+    if (state) this.cache.set(userId, jti, state, generation);
+    return state;
+  }
+
+  private async read(userId: string, jti: string): Promise<AccessState | null> {
     const rows = await this.db.query<
       Array<{
         id: string;

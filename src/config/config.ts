@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { passwordProblem } from '../common/password-policy';
@@ -159,6 +160,20 @@ export class EnvironmentVariables {
   @IsString()
   METRICS_TOKEN?: string;
 
+  /** How long an account's per-request state may be reused on this instance (ms); 0 reads it every request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  ACCESS_CACHE_TTL_MS = 5000;
+
+  /** argon2 hashes at once; 0: the cores less one (at least one), leaving a core to serve other requests. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  HASH_CONCURRENCY = 0;
+
   @IsIn(['rules', 'openai'])
   AI_PROVIDER: 'rules' | 'openai' = 'rules';
 
@@ -213,6 +228,8 @@ export interface AppConfig {
   bodyLimit: number;
   rateLimits: Record<RateLimitPolicy, RateLimit>;
   metricsToken?: string;
+  accessCacheTtlMs: number;
+  hashConcurrency: number;
   ai: { provider: 'rules' | 'openai'; baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
   loginLockout: RateLimit;
 }
@@ -291,6 +308,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     loginLockout: parseRate(env.LOGIN_LOCKOUT),
     metricsToken: env.METRICS_TOKEN,
+    accessCacheTtlMs: env.ACCESS_CACHE_TTL_MS,
+    hashConcurrency: env.HASH_CONCURRENCY || Math.max(1, availableParallelism() - 1),
     ai: { provider: env.AI_PROVIDER, baseUrl: env.AI_BASE_URL, apiKey: env.AI_API_KEY, model: env.AI_MODEL, timeoutMs: env.AI_TIMEOUT_MS },
   };
 }

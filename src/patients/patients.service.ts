@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AccessCache } from '../common/access-cache';
 import type { Principal } from '../auth/decorators';
 import { AppException } from '../common/errors';
 import { requireOwner } from '../common/ownership';
@@ -25,6 +26,7 @@ export class PatientsService {
     private readonly tokens: OneTimeTokenService,
     private readonly hasher: PasswordHasher,
     private readonly mail: MailService,
+    private readonly cache: AccessCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -113,6 +115,7 @@ export class PatientsService {
       if (patient.userId) await this.users.disable(patient.userId, manager);
       await this.audit.record({ action: 'patient.deleted', actorId: user.id, targetId: id, targetType: 'patient' }, manager);
     });
+    if (patient.userId) this.cache.invalidate(patient.userId);
   }
 
   /** Emails a single-use, 7-day invitation to the patient portal; an earlier one stops working. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AccessCache } from '../common/access-cache';
 import { AppException } from '../common/errors';
 import { UsersService } from '../users/users.service';
 import { isActive, PlanId, SubscriptionStatus, TRIAL_DAYS, TRIAL_PLAN } from './plans';
@@ -13,6 +14,7 @@ export class SubscriptionsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly cache: AccessCache,
   ) {}
 
   /** The newest row of the user's history, or null. */
@@ -32,6 +34,7 @@ export class SubscriptionsService {
       isTrial: true,
       changedBy: null,
     });
+    this.cache.invalidate(userId);
     await this.audit.record({ action: 'subscription.trial_started', actorId: userId, targetId: userId, details: { plan: TRIAL_PLAN } });
     return this.db.getRepository(Subscription).findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
   }
@@ -43,7 +46,7 @@ export class SubscriptionsService {
     change: { plan: PlanId; status: SubscriptionStatus; currentPeriodEnd: Date },
   ): Promise<Subscription> {
     await this.users.getById(userId);
-    return this.db.transaction(async (manager) => {
+    const saved = await this.db.transaction(async (manager) => {
       const saved = await manager.save(
         Subscription,
         manager.create(Subscription, { userId, ...change, isTrial: false, changedBy: adminId }),
@@ -59,5 +62,7 @@ export class SubscriptionsService {
       );
       return saved;
     });
+    this.cache.invalidate(userId);
+    return saved;
   }
 }

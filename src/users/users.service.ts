@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher.service';
 import { AuditService } from '../audit/audit.service';
+import { AccessCache } from '../common/access-cache';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppException } from '../common/errors';
@@ -34,6 +35,7 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly cache: AccessCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -140,6 +142,7 @@ export class UsersService implements OnApplicationBootstrap {
         await this.audit.record({ action: 'user.enabled', actorId, targetId: userId }, manager);
       }
     });
+    this.cache.invalidate(userId);
     return this.getById(userId);
   }
 
@@ -167,6 +170,7 @@ export class UsersService implements OnApplicationBootstrap {
       throw AppException.validation([{ field: 'currentPassword', message: 'currentPassword is incorrect' }]);
     }
     await this.setPasswordHash(userId, await this.hasher.hash(newPassword));
+    this.cache.invalidate(userId);
     await this.audit.record({ action: 'password.changed', actorId: userId, targetId: userId });
   }
 

@@ -1,0 +1,280 @@
+// npm run bench: MediSync (built, on the local PostgreSQL) against a bare node:http floor doing the
+// same work, with autocannon, each scenario for a bounded time. Prints a table and writes
+// bench/results/latest.json. BENCH_RUNS (default 1) repeats everything and reports medians;
+// BENCH_SECONDS (default 5) is each measurement's length.
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const CONNECTIONS = 50;
+const LOGIN_CONNECTIONS = 8;
+const APP_PORT = 3301;
+const FLOOR_PORT = 3302;
+const JWT_SECRET = randomBytes(48).toString('base64url');
+const PASSWORD = 'Bench-Passw0rd-1';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const dbName = `medisync_bench_${randomBytes(4).toString('hex')}`;
+const dbUrl = (() => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+})();
+
+async function admin(sql) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function waitFor(url, timeoutMs = 20_000) {
+  const start = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return Date.now() - start;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`${url} not ready`);
+    await sleep(20);
+  }
+}
+
+function startApp() {
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(APP_PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: dbUrl,
+      JWT_SECRET,
+      RATE_LIMIT_DEFAULT: '0',
+      RATE_LIMIT_LOGIN: '0',
+      RATE_LIMIT_REGISTER: '0',
+      LOGIN_LOCKOUT: '0',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      ...(process.env.HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.HASH_CONCURRENCY } : {}),
+      ...(process.env.ACCESS_CACHE_TTL_MS ? { ACCESS_CACHE_TTL_MS: process.env.ACCESS_CACHE_TTL_MS } : {}),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { child, started };
+}
+
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: SECONDS, connections: CONNECTIONS, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const summary = (r) => ({ rps: Math.round(r.requests.average), p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function api(path, init = {}) {
+  const res = await fetch(`http://127.0.0.1:${APP_PORT}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function main() {
+  await admin(`CREATE DATABASE ${dbName}`);
+  let app = startApp();
+  let floor;
+  try {
+    await waitFor(`http://127.0.0.1:${APP_PORT}/health/ready`); // first start: migrations
+    app.child.kill('SIGTERM');
+    await new Promise((r) => app.child.once('exit', r));
+    app = startApp();
+    const startMs = (await waitFor(`http://127.0.0.1:${APP_PORT}/health/ready`)) + 0;
+    const startToReady = Date.now() - app.started;
+    await sleep(2000);
+    const idleRss = rssMb(app.child.pid);
+
+    // seed: a verified doctor with a subscription and 20 patients
+    const email = 'bench.doctor@example.org';
+    const reg = await api('/api/register', {
+      method: 'POST',
+      body: JSON.stringify({ firstName: 'Bench', lastName: 'Doctor', email, password: PASSWORD }),
+    });
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    await c.query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [reg.uid]);
+    await c.end();
+    const { token } = await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+    const auth = { authorization: `Bearer ${token}` };
+    await api('/api/subscriptions/trial', { method: 'POST', headers: auth });
+    for (let i = 0; i < 20; i++) {
+      await api('/api/patients', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ firstName: `P${i}`, lastName: `Patient${i}`, dateOfBirth: '1980-01-01' }),
+      });
+    }
+
+    floor = fork(join(root, 'bench/floor-server.mjs'), {
+      env: { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET, PORT: String(FLOOR_PORT) },
+      stdio: 'ignore',
+    });
+    await new Promise((r) => floor.once('message', r));
+
+    const app_ = `http://127.0.0.1:${APP_PORT}`;
+    const flo = `http://127.0.0.1:${FLOOR_PORT}`;
+    const loginBody = JSON.stringify({ email, password: PASSWORD });
+    const scenarios = {
+      'protected read': [
+        { url: `${app_}/api/users/me`, headers: auth },
+        { url: `${flo}/me`, headers: auth },
+      ],
+      'protected list': [
+        { url: `${app_}/api/patients`, headers: auth },
+        { url: `${flo}/patients`, headers: auth },
+      ],
+      'protected write': [
+        {
+          url: `${app_}/api/users/me`,
+          method: 'PATCH',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ firstName: 'Bench' }),
+        },
+        {
+          url: `${flo}/me`,
+          method: 'PATCH',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ firstName: 'Bench' }),
+        },
+      ],
+      login: [
+        {
+          url: `${app_}/api/login`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: loginBody,
+          connections: LOGIN_CONNECTIONS,
+        },
+        {
+          url: `${flo}/login`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: loginBody,
+          connections: LOGIN_CONNECTIONS,
+        },
+      ],
+    };
+
+    const runs = [];
+    for (let n = 0; n < RUNS; n++) {
+      const one = {};
+      for (const [name, [mine, base]] of Object.entries(scenarios)) {
+        await run({ ...mine, duration: 1 }); // warm-up
+        one[name] = { app: summary(await run(mine)), floor: summary(await run(base)) };
+      }
+      // a protected read while a login storm runs: hashing must stay off the event loop
+      const [read, storm] = await Promise.all([run(scenarios['protected read'][0]), run({ ...scenarios.login[0], connections: 32 })]);
+      one['read under login storm'] = { app: summary(read), storm: summary(storm) };
+      runs.push(one);
+      console.error(`run ${n + 1}/${RUNS} done`);
+    }
+
+    const med = (name, side, key) => median(runs.map((r) => r[name][side][key]));
+    const rows = ['protected read', 'protected list', 'protected write', 'login'].map((name) => {
+      const appRps = med(name, 'app', 'rps');
+      const floorRps = med(name, 'floor', 'rps');
+      return {
+        scenario: name,
+        appRps,
+        floorRps,
+        ratio: +(appRps / floorRps).toFixed(2),
+        appP99: med(name, 'app', 'p99'),
+        floorP99: med(name, 'floor', 'p99'),
+      };
+    });
+    const readAloneP99 = med('protected read', 'app', 'p99');
+    const readStormP99 = med('read under login storm', 'app', 'p99');
+    const targets = {
+      'protected read': 0.6,
+      'protected write': 0.5,
+      login: 0.85,
+    };
+    const result = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cores: (await import('node:os')).cpus().length,
+      seconds: SECONDS,
+      runs: RUNS,
+      connections: CONNECTIONS,
+      loginConnections: LOGIN_CONNECTIONS,
+      scenarios: rows.map((r) => ({
+        ...r,
+        target: targets[r.scenario] ?? null,
+        met: targets[r.scenario] ? r.ratio >= targets[r.scenario] : null,
+      })),
+      readUnderLoginStorm: {
+        p99Alone: readAloneP99,
+        p99UnderStorm: readStormP99,
+        ratio: +(readStormP99 / readAloneP99).toFixed(2),
+        target: 3,
+        met: readStormP99 <= 3 * readAloneP99,
+      },
+      idleRssMb: +idleRss.toFixed(1),
+      startToReadyMs: startToReady,
+      readyAfterSpawnMs: startMs,
+      errors: runs
+        .flatMap((r) => Object.values(r).flatMap((s) => Object.values(s).map((x) => x.errors + x.non2xx)))
+        .reduce((a, b) => a + b, 0),
+    };
+    mkdirSync(join(root, 'bench/results'), { recursive: true });
+    writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+    const pad = (s, n) => String(s).padEnd(n);
+    console.log(
+      `\nMediSync API vs its floor (${result.cores} cores, ${process.version}, ${SECONDS} s each, median of ${RUNS}, ${CONNECTIONS} connections; login ${LOGIN_CONNECTIONS})\n`,
+    );
+    console.log(
+      `${pad('scenario', 18)}${pad('req/s', 9)}${pad('floor', 9)}${pad('ratio', 7)}${pad('target', 8)}${pad('p99 ms', 8)}floor p99`,
+    );
+    for (const r of result.scenarios) {
+      console.log(
+        `${pad(r.scenario, 18)}${pad(r.appRps, 9)}${pad(r.floorRps, 9)}${pad(r.ratio, 7)}${pad(r.target ? `>=${r.target}${r.met ? '' : ' !'}` : '-', 8)}${pad(r.appP99, 8)}${r.floorP99}`,
+      );
+    }
+    const s = result.readUnderLoginStorm;
+    console.log(
+      `\nprotected read p99: ${s.p99Alone} ms alone, ${s.p99UnderStorm} ms under a login storm (x${s.ratio}; target <= x3${s.met ? '' : ' !'})`,
+    );
+    console.log(
+      `idle RSS after start: ${result.idleRssMb} MB (target <= 150); start to ready on PostgreSQL: ${result.startToReadyMs} ms (target <= 2000)`,
+    );
+    console.log(`non-2xx or errors during the runs: ${result.errors}`);
+    console.log('\nJSON: bench/results/latest.json');
+  } finally {
+    app.child.kill('SIGTERM');
+    floor?.kill('SIGTERM');
+    await sleep(500);
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
