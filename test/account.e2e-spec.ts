@@ -359,6 +359,23 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
   });
 
   describe('password reset', () => {
+    it('a password change retires reset links sent before it', async () => {
+      const doctor = await verifiedDoctor(ctx);
+      await ctx.http.post('/api/password/forgot').send({ email: doctor.email }).expect(202);
+      const token = tokenFrom(await ctx.mailbox.waitFor(doctor.email, 2));
+      await ctx.http
+        .post('/api/users/me/password')
+        .set('Authorization', `Bearer ${doctor.token}`)
+        .send({ currentPassword: PASSWORD, newPassword: 'Newer-Passw0rd' })
+        .expect(200);
+      expectEnvelope(
+        (await ctx.http.post('/api/password/reset').send({ token, password: 'Attacker-Passw0rd' }).expect(410)).body,
+        410,
+        'TOKEN_USED_OR_EXPIRED',
+      );
+      await ctx.http.post('/api/login').send({ email: doctor.email, password: 'Newer-Passw0rd' }).expect(200);
+    });
+
     it('forgot: 202 whatever the email; the mailed single-use token resets the password and revokes earlier tokens', async () => {
       const doctor = await verifiedDoctor(ctx);
       const a = await ctx.http.post('/api/password/forgot').send({ email: doctor.email.toUpperCase() }).expect(202);

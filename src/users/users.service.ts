@@ -161,6 +161,12 @@ export class UsersService implements OnApplicationBootstrap {
       userId,
       passwordHash,
     ]);
+    // a new password also retires reset links sent before it (one_time_tokens belongs to verification;
+    // this one statement keeps the two changes in the caller's transaction without a module cycle)
+    await manager.query(
+      `UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL`,
+      [userId],
+    );
   }
 
   /** POST /api/users/me/password: the current password must match; every earlier token is revoked. */
