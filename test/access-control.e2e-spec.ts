@@ -82,7 +82,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
     it('lists the plans publicly with their features', async () => {
       const res = await ctx.http.get('/api/subscriptions/plans').expect(200);
       expect(res.body.data.map((p: { id: string }) => p.id)).toEqual(['basic', 'professional', 'enterprise']);
-      expect(res.body.data[0].features).toEqual(['appointments']);
+      expect(res.body.data[0].features).toEqual(['appointments', 'ai', 'analytics']);
       expect(res.body.data[1].features).toEqual(['appointments', 'ai', 'analytics']);
     });
 
@@ -152,23 +152,26 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       const granted = await put({ plan: 'enterprise', status: 'active', currentPeriodEnd: future(30) }).expect(200);
       expect(granted.body.subscription).toMatchObject({ plan: 'enterprise', status: 'active', active: true });
       await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(200);
+      // the contract gates on an active subscription, whatever the plan
       await put({ plan: 'basic', status: 'active', currentPeriodEnd: future(30) }).expect(200);
-      await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(403);
+      await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(200);
       await ctx.http.get('/api/probe/appointments').set(bearer(doctor.token)).expect(200);
       const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
       expect(login.body.permissions).toEqual({
         canManageUsers: false,
         canCreateAppointments: true,
-        canUseAiFeatures: false,
-        canViewAnalytics: false,
+        canUseAiFeatures: true,
+        canViewAnalytics: true,
       });
+      await put({ plan: 'basic', status: 'past_due', currentPeriodEnd: future(30) }).expect(200);
+      expectEnvelope((await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(403)).body, 403, 'SUBSCRIPTION_REQUIRED');
       await put({ plan: 'basic', status: 'canceled', currentPeriodEnd: future(30) }).expect(200);
       await ctx.http.get('/api/probe/appointments').set(bearer(doctor.token)).expect(403);
       const rows = await sql<{ plan: string; status: string }>(
         `SELECT plan, status FROM subscriptions WHERE user_id = $1 ORDER BY created_at`,
         [doctor.uid],
       );
-      expect(rows.map((r) => `${r.plan}/${r.status}`)).toEqual(['enterprise/active', 'basic/active', 'basic/canceled']);
+      expect(rows.map((r) => `${r.plan}/${r.status}`)).toEqual(['enterprise/active', 'basic/active', 'basic/past_due', 'basic/canceled']);
     });
 
     it('validates the admin subscription body and the user id', async () => {

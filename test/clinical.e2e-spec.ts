@@ -102,6 +102,13 @@ describe('clinical resources: ownership over real HTTP', () => {
       .send({ patientId, startsAt: at(1, 10), endsAt: at(1, 9), reason: 'Check-up' })
       .expect(400);
     expect(bad.body.details).toEqual([{ field: 'endsAt', message: 'endsAt must be after startsAt' }]);
+    // a date that does not exist is refused, not rolled over to the next month
+    const feb30 = await ctx.http
+      .post('/api/appointments')
+      .set(auth(a.token))
+      .send({ patientId, startsAt: '2026-02-30T09:00:00Z', endsAt: '2026-02-30T10:00:00Z', reason: 'x' })
+      .expect(400);
+    expect(feb30.body.details.map((d: { field: string }) => d.field)).toEqual(['startsAt', 'endsAt']);
     expectEnvelope(
       (
         await ctx.http

@@ -14,6 +14,9 @@ describe('metrics', () => {
   it('GET /metrics needs the METRICS_TOKEN bearer and serves Prometheus text with the request histogram, login outcomes and rate-limit rejections', async () => {
     expectEnvelope((await ctx.http.get('/metrics').expect(401)).body, 401, 'AUTH_HEADER_MISSING');
     expectEnvelope((await ctx.http.get('/metrics').set('Authorization', 'Bearer wrong').expect(401)).body, 401, 'TOKEN_INVALID');
+    // as long as the token but not ASCII: still a clean 401, never a 500
+    const sameLength = `${'x'.repeat('metrics-secret-token'.length - 1)}\u00e9`;
+    expectEnvelope((await ctx.http.get('/metrics').set('Authorization', `Bearer ${sameLength}`).expect(401)).body, 401, 'TOKEN_INVALID');
     doctor = await verifiedDoctor(ctx); // login 1 of 2
     await ctx.http.post('/api/login').send({ email: doctor.email, password: 'Wrong-Passw0rd' }).expect(401);
     await ctx.http.post('/api/login').send({ email: doctor.email, password: 'Wrong-Passw0rd' }).expect(429);

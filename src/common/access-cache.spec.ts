@@ -28,6 +28,15 @@ describe('AccessCache', () => {
     expect(c.get('u1', 't1')).toBeUndefined();
   });
 
+  it('keeps generations across a full clear, so a racing read still cannot cache a stale state', () => {
+    const c = cache(1000);
+    const before = c.generation('u1');
+    c.invalidate('u1');
+    c.clear();
+    c.set('u1', 't1', 'stale', before);
+    expect(c.get('u1', 't1')).toBeUndefined();
+  });
+
   it('caches nothing with a TTL of 0', () => {
     const c = cache(0);
     c.set('u1', 't1', 'x', 0);

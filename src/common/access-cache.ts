@@ -60,8 +60,8 @@ export class AccessCache<T = unknown> {
   clear(): void {
     this.entries.clear();
     this.byUser.clear();
-    // generations stay: they are what keeps an in-flight read from caching a stale state
-    if (this.generations.size > AccessCache.MAX) this.generations.clear();
+    // generations stay (one number per account ever changed): they keep an in-flight read from
+    // caching a stale state, so they are never reset
   }
 }
 

@@ -60,7 +60,13 @@ export function IsIsoDateTime() {
       target: target.constructor,
       propertyName: String(propertyName),
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)),
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) return false;
+          // Date.parse rolls 2026-02-30 over to March: the calendar date must exist as written
+          const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+          const day = new Date(Date.UTC(y, m - 1, d));
+          return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+        },
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property ?? 'value'} must be an ISO-8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z`,
       },

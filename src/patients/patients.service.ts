@@ -109,13 +109,19 @@ export class PatientsService {
    * records are kept (medical records must be retained). Its portal account, if any, is disabled.
    */
   async remove(user: Principal, id: string): Promise<void> {
-    const patient = await this.getOwned(user, id);
-    await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE patients SET deleted_at = now(), updated_at = now() WHERE id = $1`, [id]);
-      if (patient.userId) await this.users.disable(patient.userId, manager);
+    await this.getOwned(user, id);
+    const accountId = await this.db.transaction(async (manager) => {
+      // the portal account as it is at the archive itself (an invitation may have just been accepted)
+      const rows = await manager.query<[Array<{ user_id: string | null }>, number]>(
+        `UPDATE patients SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING user_id`,
+        [id],
+      );
+      const userId = rows[0]?.[0]?.user_id ?? null;
+      if (userId) await this.users.disable(userId, manager);
       await this.audit.record({ action: 'patient.deleted', actorId: user.id, targetId: id, targetType: 'patient' }, manager);
+      return userId;
     });
-    if (patient.userId) this.cache.invalidate(patient.userId);
+    if (accountId) this.cache.invalidate(accountId);
   }
 
   /** Emails a single-use, 7-day invitation to the patient portal; an earlier one stops working. */

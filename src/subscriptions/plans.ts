@@ -15,19 +15,28 @@ export interface Plan {
   features: Feature[];
 }
 
-/** The one definition of the plans: the plans route, the guards and the login permissions read it. */
+/**
+ * The one definition of the plans: the plans route, the guards and the login permissions read it.
+ * The contract gates appointment booking, AI and analytics on *an* active subscription, so every plan
+ * unlocks all three today; routes still name their feature, so a plan can later leave one out.
+ */
 export const PLANS: Record<PlanId, Plan> = {
-  basic: { id: 'basic', name: 'Basic', description: 'Appointment booking for a single practice.', features: ['appointments'] },
+  basic: {
+    id: 'basic',
+    name: 'Basic',
+    description: 'For a single doctor: appointments, AI assistance and analytics; email support.',
+    features: ['appointments', 'ai', 'analytics'],
+  },
   professional: {
     id: 'professional',
     name: 'Professional',
-    description: 'Appointments, AI clinical-note drafting and diagnosis suggestions, and analytics.',
+    description: 'For a practice: everything in Basic, with priority support.',
     features: ['appointments', 'ai', 'analytics'],
   },
   enterprise: {
     id: 'enterprise',
     name: 'Enterprise',
-    description: 'Everything in Professional, for organisations with several practices.',
+    description: 'For organisations with several practices: everything in Professional, with a support agreement.',
     features: ['appointments', 'ai', 'analytics'],
   },
 };
