@@ -24,19 +24,31 @@ export class SubscriptionsService {
 
   /** 14 days of `professional`, once per user (the partial unique index decides races); not over an active plan. */
   async startTrial(userId: string): Promise<Subscription> {
-    if (isActive(await this.current(userId))) throw new AppException('CONFLICT', 'An active subscription already exists');
-    // one autocommitted INSERT: of racing requests the unique index lets one through (409 for the rest)
-    const result = await this.db.manager.insert(Subscription, {
-      userId,
-      plan: TRIAL_PLAN,
-      status: 'trialing',
-      currentPeriodEnd: new Date(Date.now() + TRIAL_DAYS * 24 * 60 * 60 * 1000),
-      isTrial: true,
-      changedBy: null,
+    const saved = await this.db.transaction(async (manager) => {
+      // the account row is the lock every subscription change takes: a trial cannot slip in after an
+      // admin's grant it did not see (and the partial unique index still allows one trial ever)
+      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+      const current = await manager.findOne(Subscription, { where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+      if (isActive(current)) throw new AppException('CONFLICT', 'An active subscription already exists');
+      const row = await manager.save(
+        Subscription,
+        manager.create(Subscription, {
+          userId,
+          plan: TRIAL_PLAN,
+          status: 'trialing',
+          currentPeriodEnd: new Date(Date.now() + TRIAL_DAYS * 24 * 60 * 60 * 1000),
+          isTrial: true,
+          changedBy: null,
+        }),
+      );
+      await this.audit.record(
+        { action: 'subscription.trial_started', actorId: userId, targetId: userId, details: { plan: TRIAL_PLAN } },
+        manager,
+      );
+      return row;
     });
     this.cache.invalidate(userId);
-    await this.audit.record({ action: 'subscription.trial_started', actorId: userId, targetId: userId, details: { plan: TRIAL_PLAN } });
-    return this.db.getRepository(Subscription).findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+    return saved;
   }
 
   /** An admin sets the plan, status and period end: a new history row, effective on the next request. */
@@ -47,6 +59,7 @@ export class SubscriptionsService {
   ): Promise<Subscription> {
     await this.users.getById(userId);
     const saved = await this.db.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
       const saved = await manager.save(
         Subscription,
         manager.create(Subscription, { userId, ...change, isTrial: false, changedBy: adminId }),
