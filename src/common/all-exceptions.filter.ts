@@ -76,7 +76,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      // Nest wraps errors raised by Fastify itself (body parsing, limits, media type)
       const cause = exception.cause as { code?: unknown } | undefined;
       if (typeof cause?.code === 'string' && cause.code.startsWith('FST_') && status < 500) return this.fastifyError(cause.code, status);
       const code = codeForStatus(status);
@@ -104,14 +103,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     ) {
       return this.unavailable();
     }
-    // Errors raised by Fastify itself before our handlers ran (body parsing, limits, media type).
-    if (exception instanceof SyntaxError && err.statusCode === 400) {
-      // the JSON body parser (also refuses __proto__ and constructor.prototype keys)
-      return this.fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400);
-    }
-    if (typeof err?.code === 'string' && err.code.startsWith('FST_') && typeof err.statusCode === 'number' && err.statusCode < 500) {
-      return this.fastifyError(err.code, err.statusCode);
-    }
     this.logger.error({
       msg: 'Unhandled error',
       requestId: request.id,
@@ -124,45 +115,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { status: 503, code: 'SERVICE_UNAVAILABLE', message: ERRORS.SERVICE_UNAVAILABLE.message, headers: { 'retry-after': '5' } };
   }
 
+  /** Body parsing, size and media-type errors, which Fastify raises before our handlers and Nest wraps. */
   private fastifyError(fstCode: string, status: number): Rendered {
-    switch (fstCode) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return {
-          status: 400,
-          code: 'VALIDATION_ERROR',
-          message: ERRORS.VALIDATION_ERROR.message,
-          details: [
-            {
-              field: 'body',
-              message:
-                fstCode === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-                  ? 'Body cannot be empty when Content-Type is application/json'
-                  : 'Body is not valid JSON',
-            },
-          ],
-        };
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: ERRORS.PAYLOAD_TOO_LARGE.message };
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return status === 415
-          ? { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: ERRORS.UNSUPPORTED_MEDIA_TYPE.message }
-          : {
-              status: 400,
-              code: 'VALIDATION_ERROR',
-              message: ERRORS.VALIDATION_ERROR.message,
-              details: [{ field: 'body', message: 'Invalid body' }],
-            };
-      default: {
-        const code = codeForStatus(status);
-        return {
-          status,
-          code,
-          message: ERRORS[code].message,
-          details: code === 'VALIDATION_ERROR' ? [{ field: 'request', message: 'Malformed request' }] : undefined,
-        };
-      }
-    }
+    const code = codeForStatus(status); // 400, 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE
+    if (code !== 'VALIDATION_ERROR') return { status, code, message: ERRORS[code].message };
+    const message = fstCode === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Body is not valid JSON' : 'Malformed request body';
+    return { status, code, message: ERRORS.VALIDATION_ERROR.message, details: [{ field: 'body', message }] };
   }
 }
