@@ -9,15 +9,16 @@ import { AuthController } from './auth.controller';
 import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
 import { AccessGuard, JwtAuthGuard } from './guards';
-import { JWT_KEY, jwtKeyProvider } from './jwt-key';
+import { JWT_KEY, JwtKeyModule } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [
     PassportModule,
+    JwtKeyModule,
     JwtModule.registerAsync({
-      extraProviders: [jwtKeyProvider],
+      imports: [JwtKeyModule],
       inject: [JWT_KEY],
       useFactory: (key: KeyObject) => ({
         secret: key as unknown as Buffer,
@@ -30,7 +31,7 @@ import { TokenService } from './token.service';
     SubscriptionsModule,
   ],
   controllers: [AuthController],
-  providers: [jwtKeyProvider, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard, AccessGuard],
-  exports: [TokenService, AuthService, JwtAuthGuard, AccessGuard],
+  providers: [AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard, AccessGuard],
+  exports: [TokenService, JwtAuthGuard, AccessGuard],
 })
 export class AuthModule {}
