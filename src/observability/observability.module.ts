@@ -13,7 +13,9 @@ export class ObservabilityModule {
   static forRoot(logger: Pino): DynamicModule {
     return {
       module: ObservabilityModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false, quietReqLogger: true } })],
+      // no routes: Nest's own messages go through the root logger, and configureHttp writes the one
+      // line per request, so pino-http's per-request child logger would be work for nothing
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false }, forRoutes: [] })],
       controllers: [MetricsController],
       providers: [MetricsService, { provide: ROOT_LOGGER, useValue: logger }],
       exports: [MetricsService, ROOT_LOGGER],
