@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/decorators';
 import { AppException } from '../common/errors';
+import { insertOne } from '../common/insert-one';
 import { requireOwner } from '../common/ownership';
 import { pageOf } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
@@ -36,18 +37,22 @@ export class AppointmentsService {
     const endsAt = new Date(dto.endsAt);
     endsAfterStarts(startsAt, endsAt);
     const patient = await this.patients.getOwned(user, dto.patientId);
-    const result = await this.db
-      .getRepository(Appointment)
-      .insert({ doctorId: patient.doctorId, patientId: patient.id, startsAt, endsAt, reason: dto.reason, status: 'planned' });
-    const id = (result.identifiers[0] as { id: string }).id;
+    const appointment = await insertOne(this.db.manager, Appointment, {
+      doctorId: patient.doctorId,
+      patientId: patient.id,
+      startsAt,
+      endsAt,
+      reason: dto.reason,
+      status: 'planned',
+    });
     await this.audit.record({
       action: 'appointment.created',
       actorId: user.id,
-      targetId: id,
+      targetId: appointment.id,
       targetType: 'appointment',
       details: { patientId: patient.id },
     });
-    return this.db.getRepository(Appointment).findOneByOrFail({ id });
+    return appointment;
   }
 
   /** Doctors see their own, patients the ones for them, admin all; filtered in SQL. */

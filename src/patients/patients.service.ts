@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { AccessCache } from '../common/access-cache';
 import type { Principal } from '../auth/decorators';
 import { AppException } from '../common/errors';
+import { insertOne } from '../common/insert-one';
 import { requireOwner } from '../common/ownership';
 import { likeEscape, pageOf } from '../common/pagination.dto';
 import { AppConfig } from '../config/config';
@@ -55,17 +56,18 @@ export class PatientsService {
   }
 
   async create(user: Principal, dto: CreatePatientDto): Promise<Patient> {
-    const result = await this.repo().insert({
+    const patient = await insertOne(this.db.manager, Patient, {
       doctorId: user.id,
+      userId: null,
       firstName: dto.firstName,
       lastName: dto.lastName,
       dateOfBirth: dto.dateOfBirth,
       email: dto.email ?? null,
       phone: dto.phone ?? null,
+      deletedAt: null,
     });
-    const id = (result.identifiers[0] as { id: string }).id;
-    await this.audit.record({ action: 'patient.created', actorId: user.id, targetId: id, targetType: 'patient' });
-    return (await this.find(id))!;
+    await this.audit.record({ action: 'patient.created', actorId: user.id, targetId: patient.id, targetType: 'patient' });
+    return patient;
   }
 
   /** Only the caller's own patients (all of them for admin), filtered in SQL. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/decorators';
+import { insertOne } from '../common/insert-one';
 import { pageOf, PaginationQueryDto } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
 import { CreateRecordDto } from './dto/records.dto';
@@ -19,18 +20,20 @@ export class RecordsService {
   /** The owning doctor writes (admin too); the audit event names the record, never its text. */
   async create(user: Principal, patientId: string, dto: CreateRecordDto): Promise<MedicalRecord> {
     const patient = await this.patients.getOwned(user, patientId);
-    const result = await this.db
-      .getRepository(MedicalRecord)
-      .insert({ patientId: patient.id, authorId: user.id, type: dto.type, content: dto.content });
-    const id = (result.identifiers[0] as { id: string }).id;
+    const record = await insertOne(this.db.manager, MedicalRecord, {
+      patientId: patient.id,
+      authorId: user.id,
+      type: dto.type,
+      content: dto.content,
+    });
     await this.audit.record({
       action: 'record.created',
       actorId: user.id,
-      targetId: id,
+      targetId: record.id,
       targetType: 'record',
       details: { patientId: patient.id, type: dto.type },
     });
-    return this.db.getRepository(MedicalRecord).findOneByOrFail({ id });
+    return record;
   }
 
   /** The owning doctor, admin, or the patient's own portal account; newest first. */

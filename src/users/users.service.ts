@@ -7,6 +7,7 @@ import { AccessCache } from '../common/access-cache';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppException } from '../common/errors';
+import { insertOne } from '../common/insert-one';
 import { likeEscape, pageOf } from '../common/pagination.dto';
 import { AdminUserQueryDto } from './dto/admin-users.dto';
 import { Role, User } from './user.entity';
@@ -61,10 +62,10 @@ export class UsersService implements OnApplicationBootstrap {
       ehrSystemType: input.ehrSystemType ?? null,
       ehrSystemName: input.ehrSystemName ?? null,
       emailVerifiedAt: input.emailVerified ? new Date() : null,
+      disabledAt: null,
     };
-    // one autocommitted INSERT (save() would wrap it in a transaction for nothing)
-    const result = await manager.insert(User, values);
-    return manager.create(User, { ...values, ...(result.generatedMaps[0] as Partial<User>) });
+    // one INSERT, no transaction: of racing registrations the unique constraint lets one through
+    return insertOne(manager, User, values);
   }
 
   /** Disables an account and revokes its tokens (used when its patient record is archived). */
