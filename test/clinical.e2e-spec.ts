@@ -162,6 +162,9 @@ describe('clinical resources: ownership over real HTTP', () => {
     expect(moved.body.data).toMatchObject({ startsAt: at(3), reason: 'Moved', status: 'planned' });
     await ctx.http.patch(`/api/appointments/${appointmentId}`).set(auth(admin)).send({ status: 'finished' }).expect(200);
     expect((await ctx.http.get(`/api/appointments?status=finished`).set(auth(a.token)).expect(200)).body.meta.total).toBe(1);
+    const range = (q: string) => ctx.http.get(`/api/appointments?${q}`).set(auth(a.token)).expect(200);
+    expect((await range(`from=${encodeURIComponent(at(3))}&to=${encodeURIComponent(at(4))}`)).body.meta.total).toBe(1);
+    expect((await range(`from=${encodeURIComponent(at(4))}`)).body.meta.total).toBe(0);
   });
 
   it('records: the owning doctor writes; others get NOT_OWNER', async () => {

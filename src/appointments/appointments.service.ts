@@ -6,7 +6,7 @@ import type { Principal } from '../auth/decorators';
 import { AppException } from '../common/errors';
 import { insertOne } from '../common/insert-one';
 import { requireOwner } from '../common/ownership';
-import { pageOf } from '../common/pagination.dto';
+import { pageOf, whereInRange } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
 import { Appointment } from './appointment.entity';
 import { AppointmentQueryDto, CreateAppointmentDto, UpdateAppointmentDto } from './dto/appointments.dto';
@@ -63,8 +63,7 @@ export class AppointmentsService {
     else if (user.role === 'patient') qb.andWhere('p.user_id = :me', { me: user.id });
     if (query.status) qb.andWhere('a.status = :status', { status: query.status });
     if (query.patientId) qb.andWhere('a.patient_id = :patientId', { patientId: query.patientId });
-    if (query.from) qb.andWhere('a.starts_at >= :from', { from: new Date(query.from) });
-    if (query.to) qb.andWhere('a.starts_at < :to', { to: new Date(query.to) });
+    whereInRange(qb, 'a.starts_at', query);
     const [rows, total] = await qb.orderBy('a.starts_at', 'ASC').addOrderBy('a.id', 'ASC').skip(offset).take(limit).getManyAndCount();
     return { rows, total, page, limit };
   }

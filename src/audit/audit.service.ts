@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { likeEscape, pageOf } from '../common/pagination.dto';
+import { likeEscape, pageOf, whereInRange } from '../common/pagination.dto';
 import { requestContext } from '../common/request-context';
 import { AuditEvent } from './audit-event.entity';
 import { AuditQueryDto } from './dto/audit.dto';
@@ -86,8 +86,7 @@ export class AuditService {
     if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
     if (query.targetId) qb.andWhere('e.target_id = :targetId', { targetId: query.targetId });
     if (query.action) qb.andWhere(`e.action LIKE :action ESCAPE '\\'`, { action: `${likeEscape(query.action)}%` });
-    if (query.from) qb.andWhere('e.created_at >= :from', { from: new Date(query.from) });
-    if (query.to) qb.andWhere('e.created_at < :to', { to: new Date(query.to) });
+    whereInRange(qb, 'e.created_at', query);
     const [rows, total] = await qb.orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').skip(offset).take(limit).getManyAndCount();
     return { rows, total, page, limit };
   }

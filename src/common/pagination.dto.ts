@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { IsIsoDateTime } from './validators';
 
 /** `?page=1&limit=20` (limit at most 100). */
 export class PaginationQueryDto {
@@ -36,3 +38,27 @@ export function pageOf(query: PaginationQueryDto): { page: number; limit: number
 
 /** Escapes LIKE wildcards in user input. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Pagination plus a time range, `?from=&to=` (ISO-8601 date-times with a time zone). */
+export class TimeRangeQueryDto extends PaginationQueryDto {
+  /** At or after this instant. */
+  @IsOptional()
+  @IsIsoDateTime()
+  from?: string;
+
+  /** Before this instant. */
+  @IsOptional()
+  @IsIsoDateTime()
+  to?: string;
+}
+
+/** Adds the range to a query on `column` (from inclusive, to exclusive). */
+export function whereInRange<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  query: TimeRangeQueryDto,
+): SelectQueryBuilder<T> {
+  if (query.from) qb.andWhere(`${column} >= :rangeFrom`, { rangeFrom: new Date(query.from) });
+  if (query.to) qb.andWhere(`${column} < :rangeTo`, { rangeTo: new Date(query.to) });
+  return qb;
+}

@@ -1391,9 +1391,9 @@ export interface operations {
         actorId?: string;
         /** @description Whom or what the action was about (user id). */
         targetId?: string;
-        /** @description Events at or after this instant (ISO-8601). */
+        /** @description At or after this instant. */
         from?: string;
-        /** @description Events before this instant (ISO-8601). */
+        /** @description Before this instant. */
         to?: string;
       };
       header?: never;
@@ -2751,9 +2751,9 @@ export interface operations {
         limit?: number;
         status?: 'planned' | 'finished' | 'canceled';
         patientId?: string;
-        /** @description Appointments starting at or after this instant. */
+        /** @description At or after this instant. */
         from?: string;
-        /** @description Appointments starting before this instant. */
+        /** @description Before this instant. */
         to?: string;
       };
       header?: never;

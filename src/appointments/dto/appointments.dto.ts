@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { IsString } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
-import { PageMetaDto, PaginationQueryDto } from '../../common/pagination.dto';
+import { PageMetaDto, TimeRangeQueryDto } from '../../common/pagination.dto';
 import { IsIsoDateTime, IsOptionalNonNull, Trim } from '../../common/validators';
 import { Appointment, APPOINTMENT_STATUSES, AppointmentStatus } from '../appointment.entity';
 
@@ -55,7 +55,8 @@ export class UpdateAppointmentDto {
   status?: AppointmentStatus;
 }
 
-export class AppointmentQueryDto extends PaginationQueryDto {
+/** `from`/`to` select appointments by their start. */
+export class AppointmentQueryDto extends TimeRangeQueryDto {
   @IsOptional()
   @IsIn(APPOINTMENT_STATUSES)
   @ApiProperty({ required: false, enum: APPOINTMENT_STATUSES })
@@ -64,16 +65,6 @@ export class AppointmentQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID()
   patientId?: string;
-
-  /** Appointments starting at or after this instant. */
-  @IsOptional()
-  @IsIsoDateTime()
-  from?: string;
-
-  /** Appointments starting before this instant. */
-  @IsOptional()
-  @IsIsoDateTime()
-  to?: string;
 }
 
 export class AppointmentDto {

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
-import { IsIsoDateTime } from '../../common/validators';
-import { PageMetaDto, PaginationQueryDto } from '../../common/pagination.dto';
+import { PageMetaDto, TimeRangeQueryDto } from '../../common/pagination.dto';
 import { AuditEvent } from '../audit-event.entity';
 
-export class AuditQueryDto extends PaginationQueryDto {
+/** `from`/`to` select events by when they happened. */
+export class AuditQueryDto extends TimeRangeQueryDto {
   /** Who acted (user id). */
   @IsOptional()
   @IsUUID()
@@ -23,16 +23,6 @@ export class AuditQueryDto extends PaginationQueryDto {
   @Matches(/^[a-z_.]+$/, { message: 'action must be lower-case letters, dots and underscores' })
   @ApiProperty({ required: false, example: 'login.failed' })
   action?: string;
-
-  /** Events at or after this instant (ISO-8601). */
-  @IsOptional()
-  @IsIsoDateTime()
-  from?: string;
-
-  /** Events before this instant (ISO-8601). */
-  @IsOptional()
-  @IsIsoDateTime()
-  to?: string;
 }
 
 export class AuditEventDto {
