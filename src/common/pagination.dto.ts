@@ -41,12 +41,12 @@ export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Pagination plus a time range, `?from=&to=` (ISO-8601 date-times with a time zone). */
 export class TimeRangeQueryDto extends PaginationQueryDto {
-  /** At or after this instant. */
+  /** At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
   @IsOptional()
   @IsIsoDateTime()
   from?: string;
 
-  /** Before this instant. */
+  /** Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
   @IsOptional()
   @IsIsoDateTime()
   to?: string;

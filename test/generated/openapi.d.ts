@@ -1391,9 +1391,9 @@ export interface operations {
         actorId?: string;
         /** @description Whom or what the action was about (user id). */
         targetId?: string;
-        /** @description At or after this instant. */
+        /** @description At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
         from?: string;
-        /** @description Before this instant. */
+        /** @description Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
         to?: string;
       };
       header?: never;
@@ -2751,9 +2751,9 @@ export interface operations {
         limit?: number;
         status?: 'planned' | 'finished' | 'canceled';
         patientId?: string;
-        /** @description At or after this instant. */
+        /** @description At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
         from?: string;
-        /** @description Before this instant. */
+        /** @description Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
         to?: string;
       };
       header?: never;
