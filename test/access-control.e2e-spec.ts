@@ -22,6 +22,8 @@ class ProbeController {
 class ProbeModule {}
 
 const ADMIN = { email: 'root@example.org', password: 'Adm1n-Passw0rd' };
+/** What a doctor with an active subscription may do, as the login response says. */
+const SUBSCRIBED_DOCTOR = { canManageUsers: false, canCreateAppointments: true, canUseAiFeatures: true, canViewAnalytics: true };
 const future = (days: number) => new Date(Date.now() + days * 86400_000).toISOString();
 
 describe('access control: roles, subscriptions, admin, audit', () => {
@@ -115,12 +117,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       // the same token, no re-login
       await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(200);
       const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
-      expect(login.body.permissions).toEqual({
-        canManageUsers: false,
-        canCreateAppointments: true,
-        canUseAiFeatures: true,
-        canViewAnalytics: true,
-      });
+      expect(login.body.permissions).toEqual(SUBSCRIBED_DOCTOR);
       // once expired, a second trial is refused by history
       await sql(`UPDATE subscriptions SET current_period_end = now() - interval '1 day' WHERE user_id = $1`, [doctor.uid]);
       const used = await ctx.http.post('/api/subscriptions/trial').set(bearer(doctor.token)).expect(409);
@@ -157,12 +154,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(200);
       await ctx.http.get('/api/probe/appointments').set(bearer(doctor.token)).expect(200);
       const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
-      expect(login.body.permissions).toEqual({
-        canManageUsers: false,
-        canCreateAppointments: true,
-        canUseAiFeatures: true,
-        canViewAnalytics: true,
-      });
+      expect(login.body.permissions).toEqual(SUBSCRIBED_DOCTOR);
       await put({ plan: 'basic', status: 'past_due', currentPeriodEnd: future(30) }).expect(200);
       expectEnvelope((await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(403)).body, 403, 'SUBSCRIPTION_REQUIRED');
       await put({ plan: 'basic', status: 'canceled', currentPeriodEnd: future(30) }).expect(200);
@@ -384,12 +376,7 @@ describe('demo mode (DEMO_MODE=true)', () => {
   it('returns a token for a demo doctor (with an active plan) or admin, without a password', async () => {
     const doctor = await ctx.http.post('/api/auth/demo-login').send({}).expect(200);
     expect(doctor.body).toMatchObject({ success: true, message: 'Authentication successful', role: 'doctor', demo_mode: true });
-    expect(doctor.body.permissions).toEqual({
-      canManageUsers: false,
-      canCreateAppointments: true,
-      canUseAiFeatures: true,
-      canViewAnalytics: true,
-    });
+    expect(doctor.body.permissions).toEqual(SUBSCRIBED_DOCTOR);
     const me = await ctx.http.get('/api/users/me').set('Authorization', `Bearer ${doctor.body.token}`).expect(200);
     expect(me.body.user.id).toBe(doctor.body.user_id);
     const again = await ctx.http.post('/api/auth/demo-login').send({ role: 'doctor' }).expect(200);
