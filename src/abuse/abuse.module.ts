@@ -18,6 +18,7 @@ import { RedisCounterStore } from './redis-counter-store';
     ThrottlerModule.forRootAsync({
       inject: [COUNTER_STORE],
       useFactory: (store: CounterStore) => ({
+        // required by the module; RateLimitGuard takes each route's real limit from RATE_LIMIT_*
         throttlers: [{ name: 'default', ttl: 60_000, limit: 300 }],
         storage: new CounterThrottlerStorage(store),
       }),
