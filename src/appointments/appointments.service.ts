@@ -37,22 +37,28 @@ export class AppointmentsService {
     const endsAt = new Date(dto.endsAt);
     endsAfterStarts(startsAt, endsAt);
     const patient = await this.patients.getOwned(user, dto.patientId);
-    const appointment = await insertOne(this.db.manager, Appointment, {
-      doctorId: patient.doctorId,
-      patientId: patient.id,
-      startsAt,
-      endsAt,
-      reason: dto.reason,
-      status: 'planned',
+    // the appointment and its audit event commit together
+    return this.db.transaction(async (manager) => {
+      const appointment = await insertOne(manager, Appointment, {
+        doctorId: patient.doctorId,
+        patientId: patient.id,
+        startsAt,
+        endsAt,
+        reason: dto.reason,
+        status: 'planned',
+      });
+      await this.audit.record(
+        {
+          action: 'appointment.created',
+          actorId: user.id,
+          targetId: appointment.id,
+          targetType: 'appointment',
+          details: { patientId: patient.id },
+        },
+        manager,
+      );
+      return appointment;
     });
-    await this.audit.record({
-      action: 'appointment.created',
-      actorId: user.id,
-      targetId: appointment.id,
-      targetType: 'appointment',
-      details: { patientId: patient.id },
-    });
-    return appointment;
   }
 
   /** Doctors see their own, patients the ones for them, admin all; filtered in SQL. */

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from './database-errors';
 import { AppException, codeForStatus, ERRORS, ErrorCode, ErrorDetail, ErrorEnvelope } from './errors';
 
 /**
@@ -14,25 +15,6 @@ const UNIQUE_VIOLATIONS: Record<string, { code: ErrorCode; message?: string }> =
 
 /** PostgreSQL codes that mean bad input got past validation: invalid text, NUL bytes, dates, ranges, NOT NULL, CHECK. */
 const BAD_INPUT_CODES = new Set(['22P02', '22P05', '22021', '22007', '22008', '22003', '22001', '23502', '23514']);
-
-/** PostgreSQL and socket error codes that mean "the database is not reachable right now". */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  '53300',
-]);
 
 interface Rendered {
   status: number;
@@ -94,15 +76,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         // invalid text representation / datetime / out of range: bad input that slipped past validation
         return { status: 400, code: 'VALIDATION_ERROR', message: ERRORS.VALIDATION_ERROR.message, details: [] };
       }
-      if (driver.code && UNAVAILABLE_CODES.has(driver.code)) return this.unavailable();
     }
-    if (err?.code && UNAVAILABLE_CODES.has(err.code)) return this.unavailable();
-    if (
-      typeof err?.message === 'string' &&
-      /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message)
-    ) {
-      return this.unavailable();
-    }
+    if (isDatabaseUnavailable(exception)) return this.unavailable();
     this.logger.error({
       msg: 'Unhandled error',
       requestId: request.id,

@@ -8,6 +8,7 @@ import { RevokedToken } from '../auth/revoked-token.entity';
 import { Subscription } from '../subscriptions/subscription.entity';
 import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
+import { pgDriver } from './pg-driver';
 
 export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
 
@@ -23,6 +24,8 @@ export interface DatabaseSettings {
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
   return {
     type: 'postgres',
+    // pg with a pool whose connection failures are recognisable by class (see pg-driver.ts)
+    driver: pgDriver,
     url: settings.url,
     entities: ENTITIES,
     migrations: MIGRATIONS,

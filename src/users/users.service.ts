@@ -176,9 +176,12 @@ export class UsersService implements OnApplicationBootstrap {
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw AppException.validation([{ field: 'currentPassword', message: 'currentPassword is incorrect' }]);
     }
-    await this.setPasswordHash(userId, await this.hasher.hash(newPassword));
+    const hash = await this.hasher.hash(newPassword);
+    await this.db.transaction(async (manager) => {
+      await this.setPasswordHash(userId, hash, manager);
+      await this.audit.record({ action: 'password.changed', actorId: userId, targetId: userId }, manager);
+    });
     this.cache.invalidate(userId);
-    await this.audit.record({ action: 'password.changed', actorId: userId, targetId: userId });
   }
 
   async markEmailVerified(userId: string, manager: EntityManager): Promise<void> {
