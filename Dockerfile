@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build stage: all dependencies, compile TypeScript (with the Swagger plugin), then drop dev dependencies.
-FROM node:20.20.2-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # install scripts are not run: argon2 ships prebuilt binaries, and nothing else needs one
@@ -11,7 +11,7 @@ COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime stage: production dependencies and the compiled server only, as the unprivileged `node` user.
-FROM node:20.20.2-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/data
