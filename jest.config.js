@@ -51,6 +51,10 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
     // needs a Redis server: only when TEST_REDIS_URL is set (npm run test:redis, .ci/run)
     ...(process.env.TEST_REDIS_URL ? [{ ...common, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] }] : []),
+    // several instances on one real PostgreSQL: only when TEST_INSTANCES=1 (npm run test:instances, .ci/run)
+    ...(process.env.TEST_INSTANCES === '1'
+      ? [{ ...common, displayName: 'instances', testMatch: ['<rootDir>/test/**/*.instances-spec.ts'] }]
+      : []),
     // stops this machine's PostgreSQL: only when TEST_OUTAGE=1 (npm run test:outage, .ci/run)
     ...(process.env.TEST_OUTAGE === '1' ? [{ ...common, displayName: 'outage', testMatch: ['<rootDir>/test/**/*.outage-spec.ts'] }] : []),
   ],

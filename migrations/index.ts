@@ -1,9 +1,15 @@
 import { AccountCore1795305600000 } from './1795305600000-AccountCore';
 import { AccessControl1795305700000 } from './1795305700000-AccessControl';
 import { ClinicalResources1795305800000 } from './1795305800000-ClinicalResources';
+import { AccessChangeNotifications1795305900000 } from './1795305900000-AccessChangeNotifications';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
  * add its class here (a unit test fails while a file in this folder is missing from the list).
  */
-export const MIGRATIONS = [AccountCore1795305600000, AccessControl1795305700000, ClinicalResources1795305800000];
+export const MIGRATIONS = [
+  AccountCore1795305600000,
+  AccessControl1795305700000,
+  ClinicalResources1795305800000,
+  AccessChangeNotifications1795305900000,
+];

@@ -12,7 +12,6 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AccessGuard, JwtAuthGuard } from './auth/guards';
 import { DemoModule } from './auth/demo';
-import { AccessCacheModule } from './common/access-cache';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
@@ -34,7 +33,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        AccessCacheModule,
         ObservabilityModule.forRoot(logger),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: databaseUrl, poolSize: config.dbPoolSize, migrateOnStart: config.migrateOnStart }),

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AccessCache } from '../common/access-cache';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PlanId, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
 import { Role } from '../users/user.entity';
+import { AccessCache } from './access-cache';
 
 /** What the guards decide with, as it is at this request. */
 export interface AccessState {

@@ -6,6 +6,8 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
 import { AuthController } from './auth.controller';
+import { AccessCache } from './access-cache';
+import { AccessChangeListener } from './access-change-listener';
 import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
 import { AccessGuard, JwtAuthGuard } from './guards';
@@ -31,7 +33,7 @@ import { TokenService } from './token.service';
     SubscriptionsModule,
   ],
   controllers: [AuthController],
-  providers: [AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard, AccessGuard],
+  providers: [AccessCache, AccessChangeListener, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard, AccessGuard],
   exports: [TokenService, JwtAuthGuard, AccessGuard],
 })
 export class AuthModule {}

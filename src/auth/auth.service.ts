@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
-import { AccessCache } from '../common/access-cache';
 import { MetricsService } from '../observability/metrics.service';
 import { AppException } from '../common/errors';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
@@ -27,7 +26,6 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly lockout: LockoutService,
     private readonly metrics: MetricsService,
-    private readonly cache: AccessCache,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -111,7 +109,6 @@ export class AuthService {
       `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (jti) DO NOTHING`,
       [principal.tokenId, principal.id, principal.tokenExpiresAt],
     );
-    this.cache.invalidate(principal.id);
     await this.audit.record({ action: 'logout', actorId: principal.id, targetId: principal.id });
   }
 }

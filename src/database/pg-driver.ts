@@ -4,7 +4,7 @@ import { DatabaseUnavailableError } from '../common/database-errors';
 type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void;
 
 /**
- * The pg pool TypeORM uses, with two differences.
+ * The pg pool TypeORM uses, with three differences.
  *
  * A failure to acquire a connection (refused, timed
  * out, the server starting or shutting down, the pool exhausted past `connectionTimeoutMillis`)
@@ -16,11 +16,19 @@ type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: (
  * made, its FATAL message can arrive in the same read as the connection's first answer and be emitted
  * before TypeORM attaches its own listener: an 'error' event nobody listens to ends the process. The
  * error still marks the client unusable, so its next query fails as a connection error (503).
+ *
+ * Notifications (NOTIFY) that arrive on a pooled connection are re-emitted by the pool as
+ * 'notification'. A PostgreSQL server sends them only to the session that LISTENs, so on a server
+ * this never fires; the embedded database (one session shared by every connection) delivers them to
+ * the connection that committed, which is one of these.
  */
 class ClassifyingPool extends pg.Pool {
   constructor(config?: pg.PoolConfig) {
     super(config);
-    this.on('connect', (client) => client.on('error', ignoreHandledElsewhere));
+    this.on('connect', (client) => {
+      client.on('error', ignoreHandledElsewhere);
+      client.on('notification', (message) => this.emit('notification', message));
+    });
   }
 
   override connect(): Promise<pg.PoolClient>;

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AccessCache } from '../common/access-cache';
 import type { Principal } from '../auth/decorators';
 import { AppException } from '../common/errors';
 import { insertOne } from '../common/insert-one';
@@ -27,7 +26,6 @@ export class PatientsService {
     private readonly tokens: OneTimeTokenService,
     private readonly hasher: PasswordHasher,
     private readonly mail: MailService,
-    private readonly cache: AccessCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -112,7 +110,7 @@ export class PatientsService {
    */
   async remove(user: Principal, id: string): Promise<void> {
     await this.getOwned(user, id);
-    const accountId = await this.db.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       // the portal account as it is at the archive itself (an invitation may have just been accepted)
       const rows = await manager.query<[Array<{ user_id: string | null }>, number]>(
         `UPDATE patients SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING user_id`,
@@ -121,9 +119,7 @@ export class PatientsService {
       const userId = rows[0]?.[0]?.user_id ?? null;
       if (userId) await this.users.disable(userId, manager);
       await this.audit.record({ action: 'patient.deleted', actorId: user.id, targetId: id, targetType: 'patient' }, manager);
-      return userId;
     });
-    if (accountId) this.cache.invalidate(accountId);
   }
 
   /** Emails a single-use, 7-day invitation to the patient portal; an earlier one stops working. */

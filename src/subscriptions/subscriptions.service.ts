@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AccessCache } from '../common/access-cache';
 import { AppException } from '../common/errors';
 import { UsersService } from '../users/users.service';
 import { isActive, PlanId, SubscriptionStatus, TRIAL_DAYS, TRIAL_PLAN } from './plans';
@@ -14,7 +13,6 @@ export class SubscriptionsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly audit: AuditService,
-    private readonly cache: AccessCache,
   ) {}
 
   /** The newest row of the user's history, or null. */
@@ -47,7 +45,6 @@ export class SubscriptionsService {
       );
       return row;
     });
-    this.cache.invalidate(userId);
     return saved;
   }
 
@@ -75,7 +72,6 @@ export class SubscriptionsService {
       );
       return saved;
     });
-    this.cache.invalidate(userId);
     return saved;
   }
 }

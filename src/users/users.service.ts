@@ -3,7 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher.service';
 import { AuditService } from '../audit/audit.service';
-import { AccessCache } from '../common/access-cache';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppException } from '../common/errors';
@@ -36,7 +35,6 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
-    private readonly cache: AccessCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -143,7 +141,6 @@ export class UsersService implements OnApplicationBootstrap {
         await this.audit.record({ action: 'user.enabled', actorId, targetId: userId }, manager);
       }
     });
-    this.cache.invalidate(userId);
     return this.getById(userId);
   }
 
@@ -181,7 +178,6 @@ export class UsersService implements OnApplicationBootstrap {
       await this.setPasswordHash(userId, hash, manager);
       await this.audit.record({ action: 'password.changed', actorId: userId, targetId: userId }, manager);
     });
-    this.cache.invalidate(userId);
   }
 
   async markEmailVerified(userId: string, manager: EntityManager): Promise<void> {

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AccessCache } from '../common/access-cache';
 import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -29,7 +28,6 @@ export class VerificationService implements OnModuleDestroy {
     private readonly hasher: PasswordHasher,
     private readonly mail: MailService,
     private readonly audit: AuditService,
-    private readonly cache: AccessCache,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -47,14 +45,12 @@ export class VerificationService implements OnModuleDestroy {
 
   /** Spends the token and marks the email verified, in one transaction. */
   async verify(token: string): Promise<void> {
-    const userId = await this.db.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       const spent = await this.tokens.consume('email_verification', token, manager);
-      if (!spent.userId) return null;
+      if (!spent.userId) return;
       await this.users.markEmailVerified(spent.userId, manager);
       await this.audit.record({ action: 'email.verified', actorId: spent.userId, targetId: spent.userId }, manager);
-      return spent.userId;
     });
-    if (userId) this.cache.invalidate(userId);
   }
 
   /** Mails a new link to an unverified account; says nothing about whether the account exists. */
@@ -84,16 +80,13 @@ export class VerificationService implements OnModuleDestroy {
     // a cheap check first, so that junk tokens cost no argon2 hash; then hash outside the transaction
     if (!(await this.tokens.isUsable('password_reset', token))) throw new AppException('TOKEN_USED_OR_EXPIRED');
     const hash = await this.hasher.hash(password);
-    const userId = await this.db.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       const spent = await this.tokens.consume('password_reset', token, manager);
-      if (!spent.userId) return null;
+      if (!spent.userId) return;
       await this.users.setPasswordHash(spent.userId, hash, manager);
       await this.users.markEmailVerified(spent.userId, manager);
       await this.audit.record({ action: 'password.reset', actorId: spent.userId, targetId: spent.userId }, manager);
-      return spent.userId;
     });
-    // the new token version applies to cached states at once
-    if (userId) this.cache.invalidate(userId);
   }
 
   private background(what: string, work: () => Promise<void>): void {

@@ -1,7 +1,12 @@
 import { AppConfig } from '../config/config';
 import { AccessCache } from './access-cache';
 
-const cache = (ttl: number) => new AccessCache<string>({ accessCacheTtlMs: ttl } as AppConfig);
+/** A cache in use (as once the listener has connected). */
+const cache = (ttl: number) => {
+  const c = new AccessCache<string>({ accessCacheTtlMs: ttl } as AppConfig);
+  c.resume();
+  return c;
+};
 
 describe('AccessCache', () => {
   it('keeps a state for the TTL, per account and token', () => {
@@ -28,18 +33,40 @@ describe('AccessCache', () => {
     expect(c.get('u1', 't1')).toBeUndefined();
   });
 
-  it('keeps generations across a full clear, so a racing read still cannot cache a stale state', () => {
+  it('is suspended until resumed: nothing is served or stored while changes may go unheard', () => {
+    const c = new AccessCache<string>({ accessCacheTtlMs: 1000 } as AppConfig);
+    c.set('u1', 't1', 'x', c.generation('u1'));
+    expect(c.get('u1', 't1')).toBeUndefined();
+    c.resume();
+    c.set('u1', 't1', 'x', c.generation('u1'));
+    expect(c.get('u1', 't1')).toBe('x');
+    c.suspend();
+    expect(c.get('u1', 't1')).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+
+  it('does not cache a state read before a suspend/resume (the listener reconnected meanwhile)', () => {
     const c = cache(1000);
     const before = c.generation('u1');
-    c.invalidate('u1');
-    c.clear();
+    c.suspend();
+    c.resume();
     c.set('u1', 't1', 'stale', before);
     expect(c.get('u1', 't1')).toBeUndefined();
   });
 
+  it('when full, evicts the oldest entry only', () => {
+    const c = cache(60_000);
+    for (let i = 0; i < AccessCache.MAX; i++) c.set(`u${i}`, 't', `s${i}`, c.generation(`u${i}`));
+    c.set('newest', 't', 'n', c.generation('newest'));
+    expect(c.size).toBe(AccessCache.MAX);
+    expect(c.get('u0', 't')).toBeUndefined();
+    expect(c.get('u1', 't')).toBe('s1');
+    expect(c.get('newest', 't')).toBe('n');
+  });
+
   it('caches nothing with a TTL of 0', () => {
     const c = cache(0);
-    c.set('u1', 't1', 'x', 0);
+    c.set('u1', 't1', 'x', c.generation('u1'));
     expect(c.get('u1', 't1')).toBeUndefined();
   });
 });
