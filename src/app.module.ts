@@ -10,7 +10,11 @@ import { RateLimitGuard } from './abuse/rate-limit';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { AccessGuard, JwtAuthGuard } from './auth/guards';
+import { JwtAuthGuard } from './auth/guards';
+import { AccessModule } from './access/access.module';
+import { OwnershipGuard } from './access/ownership.guard';
+import { SubscriptionGuard } from './subscriptions/subscription.guard';
+import { RolesGuard } from './users/roles.guard';
 import { DemoModule } from './auth/demo';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
@@ -42,6 +46,7 @@ export class AppModule {
         AuditModule,
         CounterStoreModule,
         AbuseModule,
+        AccessModule,
         UsersModule,
         SubscriptionsModule,
         VerificationModule,
@@ -56,10 +61,14 @@ export class AppModule {
         ...extraImports,
       ],
       providers: [
-        // The global guard chain, in this order: rate limit, authentication, the route's access rule.
+        // The global guard chain, in this order, each step its module's own guard reading its part of
+        // the route's @Auth() declaration: rate limit (Abuse) → authentication and verified email (Auth)
+        // → role (Users) → subscription (Subscriptions) → ownership (Access).
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
-        { provide: APP_GUARD, useExisting: AccessGuard },
+        { provide: APP_GUARD, useExisting: RolesGuard },
+        { provide: APP_GUARD, useExisting: SubscriptionGuard },
+        { provide: APP_GUARD, useExisting: OwnershipGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

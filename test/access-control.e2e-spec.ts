@@ -1,6 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { Client } from 'pg';
-import { Auth, CurrentUser, Principal } from '../src/auth/decorators';
+import { Auth } from '../src/auth/decorators';
+import { CurrentUser, Principal } from '../src/auth/principal';
 import { expectEnvelope, PASSWORD, startTestApp, TestContext, verifiedDoctor } from './support/app';
 
 /** Routes gated the way the clinical modules gate theirs, composed from the same decorator. */

@@ -1,9 +1,14 @@
-import { Controller, Get, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { listRouteAccess } from '../src/auth/route-access';
+import { Reflector } from '@nestjs/core';
+import pino from 'pino';
+import { AccessService } from '../src/access/access.service';
+import { ownsOf } from '../src/access/owns';
+import { AppModule } from '../src/app.module';
+import { controllersOf } from '../src/auth/route-access';
+import { loadConfig } from '../src/config/config';
 import { startTestApp, TestContext } from './support/app';
 
-describe('access declarations', () => {
+/** The running application: every resource a route declares ownership of has its policy registered. */
+describe('ownership policies', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await startTestApp();
@@ -12,30 +17,18 @@ describe('access declarations', () => {
     await ctx.close();
   });
 
-  it('every route declares who may call it (@Public() or @Auth())', () => {
-    const routes = listRouteAccess(ctx.app);
-    expect(routes.length).toBeGreaterThan(10);
-    expect(routes.filter((r) => !r.declared).map((r) => r.route)).toEqual([]);
-  });
-
-  it('route → who may call it (a permission change shows up in this snapshot)', () => {
-    expect(Object.fromEntries(listRouteAccess(ctx.app).map((r) => [r.route, r.access]))).toMatchSnapshot();
-  });
-
-  it('the walker does find a route that declares nothing', async () => {
-    @Controller('forgotten')
-    class ForgottenController {
-      @Get()
-      get() {
-        return 'open?';
+  it('every `owns` resource of every route has a registered ownership policy', () => {
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'access-e2e-secret-0123456789abcdefghij', DEMO_MODE: 'true' });
+    const reflector = new Reflector();
+    const declared = new Set<string>();
+    for (const controller of controllersOf(AppModule.forRoot(config, 'postgres://unused', pino({ enabled: false })))) {
+      const proto = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const rule = name === 'constructor' ? null : ownsOf(reflector, [proto[name] as () => void, controller]);
+        if (rule) declared.add(rule.resource);
       }
     }
-    @Module({ controllers: [ForgottenController] })
-    class ForgottenModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [ForgottenModule] }).compile();
-    expect(listRouteAccess(moduleRef).filter((r) => !r.declared)).toEqual([
-      { route: 'GET /forgotten', access: 'UNDECLARED', declared: false },
-    ]);
-    await moduleRef.close();
+    expect([...declared].sort()).toEqual(['appointment', 'patient']);
+    expect(ctx.app.get(AccessService).resources().sort()).toEqual([...declared].sort());
   });
 });

@@ -95,7 +95,7 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
     const me = doc.paths['/api/users/me'].get;
     expect(me.security).toEqual([{ bearer: [] }]);
     expect(me.responses['401']).toBeDefined();
-    expect(me['x-access']).toEqual({ roles: 'any', subscription: null, verifiedEmail: true });
+    expect(me['x-access']).toEqual({ roles: ['doctor', 'patient', 'admin'], subscription: null, verifiedEmail: true, ownership: null });
     expect(JSON.stringify(doc)).not.toContain('e2e-test-secret');
     const ui = await ctx.http.get('/docs').redirects(1).expect(200);
     expect(ui.text).toContain('swagger');

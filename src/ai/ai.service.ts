@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppointmentsService } from '../appointments/appointments.service';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 import { PatientsService } from '../patients/patients.service';
 import { RecordsService } from '../records/records.service';
 import { AI_PROVIDER, AiProvider, NoteTemplate, REVIEW_NOTICE } from './ai.provider';
@@ -30,8 +30,9 @@ export class AiService {
     template: NoteTemplate = 'soap_note',
     language = 'en',
   ): Promise<ClinicalNoteDto> {
-    const appointment = await this.appointments.getOwned(user, appointmentId);
-    const patient = await this.patients.getOwned(user, appointment.patientId);
+    // the route's `owns` rule has checked that the appointment is the caller's
+    const appointment = await this.appointments.get(appointmentId);
+    const patient = await this.patients.get(appointment.patientId);
     const records = await this.records.latest(patient.id, 10);
     const draft = await this.provider.draftNote({
       template,
@@ -58,7 +59,6 @@ export class AiService {
   }
 
   async diagnose(user: Principal, symptoms: string[], appointmentId?: string): Promise<DiagnosisDto> {
-    if (appointmentId) await this.appointments.getOwned(user, appointmentId);
     const suggestion = await this.provider.suggestDiagnosis(symptoms);
     await this.audit.record({
       action: 'ai.diagnosis_prediction',

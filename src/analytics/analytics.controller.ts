@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { Auth } from '../auth/decorators';
+import { CurrentUser, Principal } from '../auth/principal';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsSummaryResponseDto } from './dto/analytics.dto';
 

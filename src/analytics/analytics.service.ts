@@ -1,41 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/decorators';
+import { AccessService } from '../access/access.service';
+import { AppointmentsService } from '../appointments/appointments.service';
+import type { Principal } from '../auth/principal';
+import { PatientsService } from '../patients/patients.service';
 import { AnalyticsSummaryDto } from './dto/analytics.dto';
 
-/** Figures computed in SQL (archived patients and their appointments excluded). */
+/**
+ * Figures of the caller's own patients, or (admin) of the whole system, computed in SQL by the modules
+ * that own the tables (archived patients and their appointments excluded).
+ */
 @Injectable()
 export class AnalyticsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly access: AccessService,
+    private readonly patients: PatientsService,
+    private readonly appointments: AppointmentsService,
+  ) {}
 
   async summary(user: Principal): Promise<AnalyticsSummaryDto> {
-    const system = user.role === 'admin';
-    // $1 is the doctor, or NULL for the whole system
-    const doctor = system ? null : user.id;
-    const [patients] = await this.db.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM patients WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR doctor_id = $1)`,
-      [doctor],
-    );
-    const byStatus = await this.db.query<Array<{ status: 'planned' | 'finished' | 'canceled'; n: number }>>(
-      `SELECT a.status, count(*)::int AS n FROM appointments a JOIN patients p ON p.id = a.patient_id AND p.deleted_at IS NULL
-        WHERE ($1::uuid IS NULL OR a.doctor_id = $1) GROUP BY a.status`,
-      [doctor],
-    );
-    const byMonth = await this.db.query<Array<{ month: string; n: number }>>(
-      `SELECT to_char(date_trunc('month', a.starts_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::int AS n
-         FROM appointments a JOIN patients p ON p.id = a.patient_id AND p.deleted_at IS NULL
-        WHERE ($1::uuid IS NULL OR a.doctor_id = $1) GROUP BY 1 ORDER BY 1`,
-      [doctor],
-    );
-    const appointmentsByStatus = { planned: 0, finished: 0, canceled: 0 };
-    for (const row of byStatus) appointmentsByStatus[row.status] = row.n;
+    const [patients, { byStatus, byMonth }] = await Promise.all([this.patients.count(user), this.appointments.counts(user)]);
+    const appointmentsByStatus = { planned: 0, finished: 0, canceled: 0, ...byStatus };
     return {
-      scope: system ? 'system' : 'doctor',
-      patients: patients.n,
-      appointments: byStatus.reduce((sum, r) => sum + r.n, 0),
+      scope: this.access.scope(user, 'patient') ? 'doctor' : 'system',
+      patients,
+      appointments: Object.values(appointmentsByStatus).reduce((sum, n) => sum + n, 0),
       appointmentsByStatus,
-      appointmentsByMonth: byMonth.map((r) => ({ month: r.month, count: r.n })),
+      appointmentsByMonth: byMonth,
     };
   }
 }

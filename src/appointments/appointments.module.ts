@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { PatientsModule } from '../patients/patients.module';
+import { AppointmentAccessPolicy } from './appointment-access.policy';
 import { AppointmentsController } from './appointments.controller';
 import { AppointmentsService } from './appointments.service';
 
 @Module({
-  imports: [PatientsModule],
+  imports: [AccessModule, PatientsModule],
   controllers: [AppointmentsController],
-  providers: [AppointmentsService],
+  providers: [AppointmentsService, AppointmentAccessPolicy],
   exports: [AppointmentsService],
 })
 export class AppointmentsModule {}

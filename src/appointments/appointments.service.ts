@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/decorators';
+import { AccessService } from '../access/access.service';
+import type { Principal } from '../auth/principal';
 import { AppException } from '../common/errors';
 import { insertOne } from '../common/insert-one';
-import { requireOwner } from '../common/ownership';
 import { pageOf, whereInRange } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
-import { Appointment } from './appointment.entity';
+import { Appointment, AppointmentStatus } from './appointment.entity';
 import { AppointmentQueryDto, CreateAppointmentDto, UpdateAppointmentDto } from './dto/appointments.dto';
 
 const endsAfterStarts = (startsAt: Date, endsAt: Date) => {
@@ -20,6 +20,7 @@ const endsAfterStarts = (startsAt: Date, endsAt: Date) => {
 export class AppointmentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly access: AccessService,
     private readonly patients: PatientsService,
     private readonly audit: AuditService,
   ) {}
@@ -36,7 +37,8 @@ export class AppointmentsService {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
     endsAfterStarts(startsAt, endsAt);
-    const patient = await this.patients.getOwned(user, dto.patientId);
+    // the route's `owns` rule has checked that the patient is the caller's
+    const patient = await this.patients.get(dto.patientId);
     // the appointment and its audit event commit together
     return this.db.transaction(async (manager) => {
       const appointment = await insertOne(manager, Appointment, {
@@ -65,8 +67,8 @@ export class AppointmentsService {
   async list(user: Principal, query: AppointmentQueryDto): Promise<{ rows: Appointment[]; total: number; page: number; limit: number }> {
     const { page, limit, offset } = pageOf(query);
     const qb = this.query();
-    if (user.role === 'doctor') qb.andWhere('a.doctor_id = :me', { me: user.id });
-    else if (user.role === 'patient') qb.andWhere('p.user_id = :me', { me: user.id });
+    const scope = this.access.scope(user, 'appointment', true);
+    if (scope) qb.andWhere(scope.where, scope.params);
     if (query.status) qb.andWhere('a.status = :status', { status: query.status });
     if (query.patientId) qb.andWhere('a.patient_id = :patientId', { patientId: query.patientId });
     whereInRange(qb, 'a.starts_at', query);
@@ -74,20 +76,44 @@ export class AppointmentsService {
     return { rows, total, page, limit };
   }
 
-  /** For the owning doctor, admin, or (reading) the patient it is for. */
-  async getReadable(user: Principal, id: string): Promise<Appointment> {
-    const row = await this.query().addSelect('p.user_id', 'patient_user_id').where('a.id = :id', { id }).getRawAndEntities();
-    const appointment = row.entities[0];
-    const patientUserId = (row.raw[0] as { patient_user_id?: string | null } | undefined)?.patient_user_id;
-    return requireOwner(appointment, user, 'Appointment', !!appointment && user.role === 'patient' && patientUserId === user.id);
+  /**
+   * The caller's appointments (admin: all) by status and by month of their start (UTC), for the
+   * analytics: the doctor's own, counted in SQL.
+   */
+  async counts(
+    user: Principal,
+  ): Promise<{ byStatus: Partial<Record<AppointmentStatus, number>>; byMonth: Array<{ month: string; count: number }> }> {
+    const scoped = () => {
+      const qb = this.query();
+      const scope = this.access.scope(user, 'appointment');
+      return scope ? qb.andWhere(scope.where, scope.params) : qb;
+    };
+    const byStatus = await scoped()
+      .select('a.status', 'status')
+      .addSelect('count(*)::int', 'n')
+      .groupBy('a.status')
+      .getRawMany<{ status: AppointmentStatus; n: number }>();
+    const byMonth = await scoped()
+      .select(`to_char(date_trunc('month', a.starts_at AT TIME ZONE 'UTC'), 'YYYY-MM')`, 'month')
+      .addSelect('count(*)::int', 'n')
+      .groupBy('1')
+      .orderBy('1')
+      .getRawMany<{ month: string; n: number }>();
+    return {
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      byMonth: byMonth.map((r) => ({ month: r.month, count: r.n })),
+    };
   }
 
-  async getOwned(user: Principal, id: string): Promise<Appointment> {
-    return requireOwner(await this.query().where('a.id = :id', { id }).getOne(), user, 'Appointment');
+  /** An appointment of a patient that is not archived; who may see it was decided by the route's `owns` rule. */
+  async get(id: string): Promise<Appointment> {
+    const appointment = await this.query().where('a.id = :id', { id }).getOne();
+    if (!appointment) throw new AppException('NOT_FOUND', 'Appointment not found');
+    return appointment;
   }
 
   async update(user: Principal, id: string, dto: UpdateAppointmentDto): Promise<Appointment> {
-    const current = await this.getOwned(user, id);
+    const current = await this.get(id);
     const startsAt = dto.startsAt ? new Date(dto.startsAt) : current.startsAt;
     const endsAt = dto.endsAt ? new Date(dto.endsAt) : current.endsAt;
     endsAfterStarts(startsAt, endsAt);
@@ -97,13 +123,13 @@ export class AppointmentsService {
     if (dto.reason !== undefined) changes.reason = dto.reason;
     if (dto.status !== undefined) changes.status = dto.status;
     if (Object.keys(changes).length > 0) {
-      await this.db.getRepository(Appointment).update({ id }, changes);
-      await this.audit.record({
-        action: 'appointment.updated',
-        actorId: user.id,
-        targetId: id,
-        targetType: 'appointment',
-        details: { fields: Object.keys(changes), status: dto.status },
+      await this.db.transaction(async (manager) => {
+        await manager.update(Appointment, { id }, changes);
+        const details = { fields: Object.keys(changes), status: dto.status };
+        await this.audit.record(
+          { action: 'appointment.updated', actorId: user.id, targetId: id, targetType: 'appointment', details },
+          manager,
+        );
       });
     }
     return this.db.getRepository(Appointment).findOneByOrFail({ id });

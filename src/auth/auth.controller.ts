@@ -4,7 +4,8 @@ import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
 import { AuthService } from './auth.service';
-import { Auth, CurrentUser, Principal, Public } from './decorators';
+import { Auth, Public } from './decorators';
+import { CurrentUser, Principal } from './principal';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')

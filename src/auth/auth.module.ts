@@ -10,7 +10,7 @@ import { AccessCache } from './access-cache';
 import { AccessChangeListener } from './access-change-listener';
 import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
-import { AccessGuard, JwtAuthGuard } from './guards';
+import { JwtAuthGuard } from './guards';
 import { JWT_KEY, JwtKeyModule } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
@@ -33,7 +33,7 @@ import { TokenService } from './token.service';
     SubscriptionsModule,
   ],
   controllers: [AuthController],
-  providers: [AccessCache, AccessChangeListener, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard, AccessGuard],
-  exports: [TokenService, JwtAuthGuard, AccessGuard],
+  providers: [AccessCache, AccessChangeListener, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard],
+  exports: [TokenService, JwtAuthGuard],
 })
 export class AuthModule {}

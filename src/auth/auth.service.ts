@@ -10,7 +10,7 @@ import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
 import { VerificationService } from '../verification/verification.service';
-import { Principal } from './decorators';
+import type { Principal } from './principal';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 import { permissionsFor } from './permissions';
 import { TokenService } from './token.service';

@@ -1,79 +1,75 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Owns, OwnsRule } from '../access/owns';
 import { ErrorResponseDto } from '../common/common.dto';
-import type { Feature, SubscriptionState } from '../subscriptions/plans';
-import { Role } from '../users/user.entity';
+import { RequiresSubscription } from '../subscriptions/subscription.guard';
+import type { Feature } from '../subscriptions/plans';
+import { Roles } from '../users/roles.guard';
+import { Role, ROLES } from '../users/user.entity';
 
-export const ACCESS_KEY = 'medisync:access';
+export const AUTH_KEY = 'medisync:auth';
 
-/** What a route declares about who may call it. Every route declares one (a test walks them all). */
-export interface AccessRule {
+/** What authentication a route asks for (the Auth module's part of the declaration). */
+export interface AuthRule {
   public: boolean;
-  /** Roles allowed; admin always passes. Empty: any authenticated role. */
-  roles: Role[];
   /** Require a verified email (default true for authenticated routes). */
   verified: boolean;
-  /** Require an active subscription whose plan unlocks this feature (admin exempt); null: none needed. */
-  subscription: Feature | null;
 }
 
+/** A route that declares nothing is the strictest authenticated route (and admin only, see UNDECLARED_ROLES). */
+export const UNDECLARED_AUTH: AuthRule = { public: false, verified: true };
+
 export interface AuthOptions {
+  /** Roles admitted (admin always passes); none: any authenticated role. */
   roles?: Role[];
+  /** Require a verified email; default true. */
   verified?: boolean;
-  /** The feature an active subscription must unlock, e.g. 'appointments', 'ai' or 'analytics'. */
+  /** The feature an active subscription must unlock, e.g. 'appointments', 'ai' or 'analytics' (admin exempt). */
   subscription?: Feature;
+  /** The id in this request field must name a resource the caller owns (admin passes; missing is 404). */
+  owns?: OwnsRule;
 }
 
 /** Anyone may call the route: no token is read. */
-export const Public = () => SetMetadata(ACCESS_KEY, { public: true, roles: [], verified: false, subscription: null } satisfies AccessRule);
+export const Public = () => SetMetadata(AUTH_KEY, { public: true, verified: false } satisfies AuthRule);
 
 /**
- * The one access declaration for protected routes: sets what the global guards enforce and documents
- * the same in OpenAPI (bearer security, 401/403 responses, and `x-access` naming roles and subscription).
+ * The one access declaration of a protected route: everything about who may call it, in one place.
+ * It sets each module's rule for the global guard chain (authentication and verified email: Auth;
+ * roles: Users; subscription: Subscriptions; ownership: Access), and documents the same in OpenAPI:
+ * bearer security, the 401/403/404 responses it implies, and `x-access`.
+ *
+ *   @Auth({ roles: ['doctor'], subscription: 'appointments', owns: { resource: 'patient', param: 'patientId', in: 'body' } })
  */
 export function Auth(options: AuthOptions = {}) {
-  const rule: AccessRule = {
-    public: false,
-    roles: options.roles ?? [],
-    verified: options.verified ?? true,
-    subscription: options.subscription ?? null,
-  };
+  const roles = options.roles ?? [];
+  const verified = options.verified ?? true;
+  const subscription = options.subscription ?? null;
+  const owns = options.owns ?? null;
   const forbidden = [
-    rule.verified && 'EMAIL_NOT_VERIFIED',
-    rule.roles.length > 0 && `ROLE_REQUIRED (needs ${rule.roles.join(' or ')}; admin passes)`,
-    rule.subscription && `SUBSCRIPTION_REQUIRED (an active plan with ${rule.subscription}; admin exempt)`,
+    verified && 'EMAIL_NOT_VERIFIED',
+    roles.length > 0 && `ROLE_REQUIRED (needs ${roles.join(' or ')}; admin passes)`,
+    subscription && `SUBSCRIPTION_REQUIRED (an active plan with ${subscription}; admin exempt)`,
+    owns &&
+      `NOT_OWNER (the ${owns.resource} named by ${owns.param} is not the caller's${owns.orPatient ? ', nor about the calling patient' : ''}; admin passes)`,
   ].filter(Boolean);
   return applyDecorators(
-    SetMetadata(ACCESS_KEY, rule),
+    SetMetadata(AUTH_KEY, { public: false, verified } satisfies AuthRule),
+    Roles(roles),
+    RequiresSubscription(subscription),
+    Owns(owns),
     ApiBearerAuth('bearer'),
     ApiExtension('x-access', {
-      roles: rule.roles.length ? rule.roles : 'any',
-      subscription: rule.subscription,
-      verifiedEmail: rule.verified,
+      roles: roles.length ? roles : [...ROLES],
+      subscription,
+      verifiedEmail: verified,
+      ownership: owns ? { resource: owns.resource, param: owns.param, in: owns.in ?? 'path', orPatient: owns.orPatient ?? false } : null,
     }),
     ApiUnauthorizedResponse({
       type: ErrorResponseDto,
       description: 'AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED',
     }),
     ...(forbidden.length ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: forbidden.join(', ') })] : []),
+    ...(owns ? [ApiNotFoundResponse({ type: ErrorResponseDto, description: `NOT_FOUND: no such ${owns.resource} (or archived)` })] : []),
   );
 }
-
-/** The authenticated principal, as the JWT guard established it. */
-export interface Principal {
-  id: string;
-  role: Role;
-  emailVerified: boolean;
-  /** The token's `jti`, for logout. */
-  tokenId: string;
-  /** The token's `exp` (seconds since the epoch). */
-  tokenExpiresAt: number;
-  /** The account's current subscription, read with the rest of its state on this request. */
-  subscription: SubscriptionState | null;
-}
-
-export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
-  const principal = ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
-  if (!principal) throw new Error('CurrentUser used on a route without authentication');
-  return principal;
-});

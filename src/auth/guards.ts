@@ -1,22 +1,22 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppException } from '../common/errors';
-import { unlocks } from '../subscriptions/plans';
-import { ACCESS_KEY, AccessRule, Principal } from './decorators';
+import { AUTH_KEY, AuthRule, UNDECLARED_AUTH } from './decorators';
+import { principalOf } from './principal';
 
-/** A route that forgot to declare its access is treated as the strictest authenticated route. */
-const UNDECLARED: AccessRule = { public: false, roles: ['admin'], verified: true, subscription: null };
-
-export function accessRuleOf(reflector: Reflector, context: ExecutionContext): AccessRule {
-  return reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? UNDECLARED;
+export function authRuleOf(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): AuthRule {
+  return reflector.getAllAndOverride<AuthRule | undefined>(AUTH_KEY, targets) ?? UNDECLARED_AUTH;
 }
 
 const BEARER = /^Bearer +[^\s]+$/i;
 
 /**
- * First global guard: authentication. Deny by default; `@Public()` opts out. The header is checked
- * here so that its absence and a wrong scheme get their own codes; passport-jwt does the rest.
+ * The guard chain's authentication step (after the rate limit): deny by default, `@Public()` opts
+ * out. The header is checked here so that its absence and a wrong scheme get their own codes;
+ * passport-jwt does the rest (JwtStrategy: signature, claims, the account's live state). Then the
+ * verified-email rule, the other half of what the Auth module decides. Roles, subscription and
+ * ownership follow, each its own module's guard.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -24,12 +24,15 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
-    if (accessRuleOf(this.reflector, context).public) return true;
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = authRuleOf(this.reflector, [context.getHandler(), context.getClass()]);
+    if (rule.public) return true;
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers.authorization;
     if (header === undefined || header === '') throw new AppException('AUTH_HEADER_MISSING');
     if (typeof header !== 'string' || !BEARER.test(header)) throw new AppException('AUTH_HEADER_INVALID');
-    return super.canActivate(context);
+    await (super.canActivate(context) as Promise<boolean>);
+    if (rule.verified && !principalOf(context)?.emailVerified) throw new AppException('EMAIL_NOT_VERIFIED');
+    return true;
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
@@ -37,32 +40,5 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (!user)
       throw new AppException((info as { name?: string } | undefined)?.name === 'TokenExpiredError' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
     return user;
-  }
-}
-
-/**
- * Second global guard: what the route's `@Auth()` asks of the principal, in the contract's order:
- * verified email, then role, then subscription. Admin passes every role and subscription check.
- * The subscription is the one read with the account on this request, so an expiry, cancellation or
- * admin change applies to the very next request of a token issued before it.
- */
-@Injectable()
-export class AccessGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    const rule = accessRuleOf(this.reflector, context);
-    if (rule.public) return true;
-    const user = context.switchToHttp().getRequest<{ user?: Principal }>().user;
-    if (!user) throw new AppException('TOKEN_INVALID');
-    if (rule.verified && !user.emailVerified) throw new AppException('EMAIL_NOT_VERIFIED');
-    if (rule.roles.length > 0 && user.role !== 'admin' && !rule.roles.includes(user.role)) {
-      throw new AppException('ROLE_REQUIRED', `Access denied. Required role: ${rule.roles.join(' or ')}`);
-    }
-    // the same function that fills the login response's permissions decides here
-    if (rule.subscription && user.role !== 'admin' && !unlocks(user.subscription, rule.subscription)) {
-      throw new AppException('SUBSCRIPTION_REQUIRED');
-    }
-    return true;
   }
 }

@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppException } from '../common/errors';
 import { AccessStateService } from './access-state.service';
-import { Principal } from './decorators';
+import type { Principal } from './principal';
 import { JWT_KEY } from './jwt-key';
 import { TokenClaims } from './token.service';
 

@@ -1,11 +1,15 @@
-import { INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { DynamicModule, ForwardReference, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { ACCESS_KEY, AccessRule } from './decorators';
+import { MetadataScanner, Reflector } from '@nestjs/core';
+import { ownsOf } from '../access/owns';
+import { subscriptionOf } from '../subscriptions/subscription.guard';
+import { rolesOf } from '../users/roles.guard';
+import { AUTH_KEY, AuthRule } from './decorators';
+import { authRuleOf } from './guards';
 
 export interface RouteAccess {
   route: string;
-  /** Who may call it, in words: "public", or the roles, verification and subscription it needs. */
+  /** Who may call it, in words, read the way the guards read it: "public", or roles, verification, subscription and ownership. */
   access: string;
   declared: boolean;
 }
@@ -16,40 +20,71 @@ const join = (...parts: string[]) =>
     .filter(Boolean)
     .join('/')}`;
 
-export function describeRule(rule: AccessRule | undefined): string {
-  if (!rule) return 'UNDECLARED';
-  if (rule.public) return 'public';
+/** The whole rule of a route, in words, from the same readers the guards use. */
+export function describeAccess(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): string {
+  const auth = authRuleOf(reflector, targets);
+  if (auth.public) return 'public';
+  const roles = rolesOf(reflector, targets);
+  const feature = subscriptionOf(reflector, targets);
+  const owns = ownsOf(reflector, targets);
   return [
-    rule.roles.length ? `roles: ${rule.roles.includes('admin') ? 'admin' : `${rule.roles.join('|')} (+admin)`}` : 'any authenticated role',
-    rule.verified ? 'verified email' : 'unverified allowed',
-    rule.subscription ? `active subscription with ${rule.subscription} (admin exempt)` : null,
+    roles.length ? `roles: ${roles.includes('admin') ? 'admin' : `${roles.join('|')} (+admin)`}` : 'any authenticated role',
+    auth.verified ? 'verified email' : 'unverified allowed',
+    feature ? `active subscription with ${feature} (admin exempt)` : null,
+    owns
+      ? `owns the ${owns.resource} in ${owns.in ?? 'path'} ${owns.param}${owns.orPatient ? ' (or is its patient)' : ''} (admin passes)`
+      : null,
   ]
     .filter(Boolean)
     .join(', ');
 }
 
-/** Every HTTP route of the application with its access declaration, read the way the guards read it. */
-export function listRouteAccess(app: INestApplicationContext): RouteAccess[] {
-  const discovery = new DiscoveryService(app.get(ModulesContainer));
+type ModuleRef = Type | DynamicModule | ForwardReference | Promise<DynamicModule> | undefined;
+
+/**
+ * Every controller reachable from a module, read from the module metadata alone: nothing is
+ * instantiated, so no database or server is needed to check the application's routes.
+ */
+export function controllersOf(root: ModuleRef): Type[] {
+  const seen = new Set<unknown>();
+  const controllers = new Set<Type>();
+  const visit = (ref: ModuleRef) => {
+    if (!ref || ref instanceof Promise) return;
+    const mod = 'forwardRef' in ref ? (ref.forwardRef as () => ModuleRef)() : ref;
+    if (!mod || mod instanceof Promise || seen.has(mod)) return;
+    seen.add(mod);
+    const type = 'module' in mod ? mod.module : (mod as Type);
+    const dynamic = 'module' in mod ? mod : undefined;
+    for (const c of [...((Reflect.getMetadata('controllers', type) as Type[] | undefined) ?? []), ...(dynamic?.controllers ?? [])])
+      controllers.add(c);
+    for (const i of [
+      ...((Reflect.getMetadata('imports', type) as ModuleRef[] | undefined) ?? []),
+      ...((dynamic?.imports as ModuleRef[]) ?? []),
+    ])
+      visit(i);
+  };
+  visit(root);
+  return [...controllers];
+}
+
+/** Every HTTP route of these controllers with its access declaration, read the way the guards read it. */
+export function listRouteAccess(controllers: Type[]): RouteAccess[] {
   const reflector = new Reflector();
   const scanner = new MetadataScanner();
   const rows: RouteAccess[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const instance = wrapper.instance as object | undefined;
-    const metatype = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
-    if (!instance || !metatype) continue;
+  for (const metatype of controllers) {
     const prefixes = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, metatype) as string | string[] | undefined) ?? '/');
-    const proto = Object.getPrototypeOf(instance) as Record<string, unknown>;
+    const proto = metatype.prototype as Record<string, unknown>;
     for (const name of scanner.getAllMethodNames(proto)) {
       const handler = proto[name] as (...args: unknown[]) => unknown;
       const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
       if (paths === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [handler, metatype]);
+      const targets = [handler, metatype];
+      const declared = reflector.getAllAndOverride<AuthRule | undefined>(AUTH_KEY, targets) !== undefined;
+      const access = declared ? describeAccess(reflector, targets) : 'UNDECLARED';
       for (const prefix of prefixes) {
-        for (const path of ([] as string[]).concat(paths)) {
-          rows.push({ route: `${method} ${join(prefix, path)}`, access: describeRule(rule), declared: rule !== undefined });
-        }
+        for (const path of ([] as string[]).concat(paths)) rows.push({ route: `${method} ${join(prefix, path)}`, access, declared });
       }
     }
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Principal, Public } from '../auth/decorators';
+import { Auth, Public } from '../auth/decorators';
+import { CurrentUser, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
 import { UuidParam } from '../common/uuid-param';
@@ -18,17 +19,14 @@ import {
 } from './dto/patients.dto';
 import { PatientsService } from './patients.service';
 
-const OWNED = [403, 'NOT_OWNER: another doctor’s patient'] as [number, string];
-const MISSING = [404, 'NOT_FOUND: no such patient (or archived)'] as [number, string];
-
 @ApiTags('patients')
 @Controller('api/patients')
-@Auth({ roles: ['doctor'] })
 export class PatientsController {
   constructor(private readonly patients: PatientsService) {}
 
   /** Creates a patient owned by the calling doctor. */
   @Post()
+  @Auth({ roles: ['doctor'] })
   @ApiOperation({ operationId: 'createPatient', summary: 'Create a patient' })
   @ApiErrors(400, 415)
   async create(@CurrentUser() user: Principal, @Body() dto: CreatePatientDto): Promise<PatientResponseDto> {
@@ -37,6 +35,7 @@ export class PatientsController {
 
   /** The caller's own patients (admin: everyone's), by last name; `q` searches names. */
   @Get()
+  @Auth({ roles: ['doctor'] })
   @ApiOperation({ operationId: 'listPatients', summary: 'List my patients' })
   @ApiErrors(400)
   async list(@CurrentUser() user: Principal, @Query() query: PatientQueryDto): Promise<PatientPageDto> {
@@ -45,15 +44,17 @@ export class PatientsController {
   }
 
   @Get(':id')
+  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } })
   @ApiOperation({ operationId: 'getPatient', summary: 'Read a patient' })
-  @ApiErrors(400, OWNED, MISSING)
-  async get(@CurrentUser() user: Principal, @UuidParam('id') id: string): Promise<PatientResponseDto> {
-    return { success: true, data: toPatientDto(await this.patients.getOwned(user, id)) };
+  @ApiErrors(400)
+  async get(@UuidParam('id') id: string): Promise<PatientResponseDto> {
+    return { success: true, data: toPatientDto(await this.patients.get(id)) };
   }
 
   @Patch(':id')
+  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } })
   @ApiOperation({ operationId: 'updatePatient', summary: 'Update a patient' })
-  @ApiErrors(400, OWNED, MISSING, 415)
+  @ApiErrors(400, 415)
   async update(@CurrentUser() user: Principal, @UuidParam('id') id: string, @Body() dto: UpdatePatientDto): Promise<PatientResponseDto> {
     return { success: true, data: toPatientDto(await this.patients.update(user, id, dto)) };
   }
@@ -63,8 +64,9 @@ export class PatientsController {
    * retained (not readable through the API any more); a linked portal account is disabled.
    */
   @Delete(':id')
+  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } })
   @ApiOperation({ operationId: 'deletePatient', summary: 'Delete (archive) a patient' })
-  @ApiErrors(400, OWNED, MISSING)
+  @ApiErrors(400)
   async remove(@CurrentUser() user: Principal, @UuidParam('id') id: string): Promise<MessageDto> {
     await this.patients.remove(user, id);
     return { success: true, message: 'Patient archived' };
@@ -72,13 +74,12 @@ export class PatientsController {
 
   /** Emails a single-use patient-portal invitation valid 7 days, linking to `APP_URL/accept-invitation?token=…`. */
   @Post(':id/invite')
+  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } })
   @HttpCode(202)
   @ApiOperation({ operationId: 'invitePatient', summary: 'Invite a patient to the portal' })
   @ApiAcceptedResponse({ type: InviteResponseDto })
   @ApiErrors(
     400,
-    OWNED,
-    MISSING,
     [409, 'CONFLICT: already has an account; EMAIL_TAKEN: the email has an account'],
     [502, 'UPSTREAM_ERROR: the email could not be sent'],
     415,

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/decorators';
+import { AccessService } from '../access/access.service';
+import type { Principal } from '../auth/principal';
 import { AppException } from '../common/errors';
 import { insertOne } from '../common/insert-one';
-import { requireOwner } from '../common/ownership';
 import { likeEscape, pageOf } from '../common/pagination.dto';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -21,6 +21,7 @@ import { Patient } from './patient.entity';
 export class PatientsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
     private readonly tokens: OneTimeTokenService,
@@ -37,15 +38,11 @@ export class PatientsService {
     return this.repo().createQueryBuilder('p').where('p.id = :id AND p.deleted_at IS NULL', { id }).getOne();
   }
 
-  /** The patient, for its owning doctor (or admin): NOT_FOUND / NOT_OWNER otherwise. */
-  async getOwned(user: Principal, id: string): Promise<Patient> {
-    return requireOwner(await this.find(id), user, 'Patient');
-  }
-
-  /** The patient, for its owning doctor, admin, or the patient's own portal account (reading). */
-  async getReadable(user: Principal, id: string): Promise<Patient> {
+  /** A patient that is not archived; whether the caller may see it was decided by the route's `owns` rule. */
+  async get(id: string): Promise<Patient> {
     const patient = await this.find(id);
-    return requireOwner(patient, user, 'Patient', !!patient && patient.userId === user.id);
+    if (!patient) throw new AppException('NOT_FOUND', 'Patient not found');
+    return patient;
   }
 
   /** The patient row linked to a portal account, if any. */
@@ -54,25 +51,28 @@ export class PatientsService {
   }
 
   async create(user: Principal, dto: CreatePatientDto): Promise<Patient> {
-    const patient = await insertOne(this.db.manager, Patient, {
-      doctorId: user.id,
-      userId: null,
-      firstName: dto.firstName,
-      lastName: dto.lastName,
-      dateOfBirth: dto.dateOfBirth,
-      email: dto.email ?? null,
-      phone: dto.phone ?? null,
-      deletedAt: null,
+    return this.db.transaction(async (manager) => {
+      const patient = await insertOne(manager, Patient, {
+        doctorId: user.id,
+        userId: null,
+        firstName: dto.firstName,
+        lastName: dto.lastName,
+        dateOfBirth: dto.dateOfBirth,
+        email: dto.email ?? null,
+        phone: dto.phone ?? null,
+        deletedAt: null,
+      });
+      await this.audit.record({ action: 'patient.created', actorId: user.id, targetId: patient.id, targetType: 'patient' }, manager);
+      return patient;
     });
-    await this.audit.record({ action: 'patient.created', actorId: user.id, targetId: patient.id, targetType: 'patient' });
-    return patient;
   }
 
   /** Only the caller's own patients (all of them for admin), filtered in SQL. */
   async list(user: Principal, query: PatientQueryDto): Promise<{ rows: Patient[]; total: number; page: number; limit: number }> {
     const { page, limit, offset } = pageOf(query);
     const qb = this.repo().createQueryBuilder('p').where('p.deleted_at IS NULL');
-    if (user.role !== 'admin') qb.andWhere('p.doctor_id = :doctorId', { doctorId: user.id });
+    const scope = this.access.scope(user, 'patient');
+    if (scope) qb.andWhere(scope.where, scope.params);
     if (query.q) {
       qb.andWhere(`(p.first_name ILIKE :q OR p.last_name ILIKE :q OR (p.first_name || ' ' || p.last_name) ILIKE :q)`, {
         q: `%${likeEscape(query.q)}%`,
@@ -88,20 +88,25 @@ export class PatientsService {
     return { rows, total, page, limit };
   }
 
+  /** How many patients the caller may see (admin: all), for the analytics. */
+  count(user: Principal): Promise<number> {
+    const qb = this.repo().createQueryBuilder('p').where('p.deleted_at IS NULL');
+    const scope = this.access.scope(user, 'patient');
+    if (scope) qb.andWhere(scope.where, scope.params);
+    return qb.getCount();
+  }
+
   async update(user: Principal, id: string, dto: UpdatePatientDto): Promise<Patient> {
-    await this.getOwned(user, id);
     const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<Patient>;
     if (Object.keys(changes).length > 0) {
-      await this.repo().update({ id }, changes);
-      await this.audit.record({
-        action: 'patient.updated',
-        actorId: user.id,
-        targetId: id,
-        targetType: 'patient',
-        details: { fields: Object.keys(changes) },
+      await this.db.transaction(async (manager) => {
+        const { affected } = await manager.update(Patient, { id, deletedAt: IsNull() }, changes);
+        if (!affected) throw new AppException('NOT_FOUND', 'Patient not found');
+        const details = { fields: Object.keys(changes) };
+        await this.audit.record({ action: 'patient.updated', actorId: user.id, targetId: id, targetType: 'patient', details }, manager);
       });
     }
-    return (await this.find(id))!;
+    return this.get(id);
   }
 
   /**
@@ -109,14 +114,14 @@ export class PatientsService {
    * records are kept (medical records must be retained). Its portal account, if any, is disabled.
    */
   async remove(user: Principal, id: string): Promise<void> {
-    await this.getOwned(user, id);
     await this.db.transaction(async (manager) => {
       // the portal account as it is at the archive itself (an invitation may have just been accepted)
       const rows = await manager.query<[Array<{ user_id: string | null }>, number]>(
         `UPDATE patients SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING user_id`,
         [id],
       );
-      const userId = rows[0]?.[0]?.user_id ?? null;
+      if (!rows[0]?.[0]) throw new AppException('NOT_FOUND', 'Patient not found');
+      const userId = rows[0][0].user_id;
       if (userId) await this.users.disable(userId, manager);
       await this.audit.record({ action: 'patient.deleted', actorId: user.id, targetId: id, targetType: 'patient' }, manager);
     });
@@ -124,7 +129,7 @@ export class PatientsService {
 
   /** Emails a single-use, 7-day invitation to the patient portal; an earlier one stops working. */
   async invite(user: Principal, id: string, email: string): Promise<{ expiresAt: Date }> {
-    const patient = await this.getOwned(user, id);
+    const patient = await this.get(id);
     if (patient.userId) throw new AppException('CONFLICT', 'This patient already has a portal account');
     if (await this.users.findByEmail(email)) throw new AppException('EMAIL_TAKEN');
     const issued = await this.db.transaction(async (manager) => {

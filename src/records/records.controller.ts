@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { Auth } from '../auth/decorators';
+import { CurrentUser, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { UuidParam } from '../common/uuid-param';
@@ -14,20 +15,20 @@ export class RecordsController {
 
   /** The owning doctor adds a record to the patient's file (records are not edited or deleted). */
   @Post('patients/:id/records')
-  @Auth({ roles: ['doctor'] })
+  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } })
   @ApiOperation({ operationId: 'createRecord', summary: 'Add a medical record' })
-  @ApiErrors(400, [403, 'NOT_OWNER'], [404, 'NOT_FOUND'], 415)
+  @ApiErrors(400, 415)
   async create(@CurrentUser() user: Principal, @UuidParam('id') id: string, @Body() dto: CreateRecordDto): Promise<RecordResponseDto> {
     return { success: true, data: toRecordDto(await this.records.create(user, id, dto)) };
   }
 
   /** The owning doctor, or the patient through their portal account; newest first. */
   @Get('patients/:id/records')
-  @Auth({ roles: ['doctor', 'patient'] })
+  @Auth({ roles: ['doctor', 'patient'], owns: { resource: 'patient', param: 'id', orPatient: true } })
   @ApiOperation({ operationId: 'listPatientRecords', summary: 'List a patient’s records' })
-  @ApiErrors(400, [403, 'NOT_OWNER'], [404, 'NOT_FOUND'])
-  async list(@CurrentUser() user: Principal, @UuidParam('id') id: string, @Query() query: PaginationQueryDto): Promise<RecordPageDto> {
-    const { rows, total, page, limit } = await this.records.listForPatient(user, id, query);
+  @ApiErrors(400)
+  async list(@UuidParam('id') id: string, @Query() query: PaginationQueryDto): Promise<RecordPageDto> {
+    const { rows, total, page, limit } = await this.records.listForPatient(id, query);
     return { success: true, data: rows.map(toRecordDto), meta: { page, limit, total } };
   }
 

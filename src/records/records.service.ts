@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 import { insertOne } from '../common/insert-one';
 import { pageOf, PaginationQueryDto } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
@@ -17,29 +17,19 @@ export class RecordsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The owning doctor writes (admin too); the audit event names the record, never its text. */
+  /** Adds a record to a patient's file (the route's `owns` rule has checked the patient); the audit event names the record, never its text. */
   async create(user: Principal, patientId: string, dto: CreateRecordDto): Promise<MedicalRecord> {
-    const patient = await this.patients.getOwned(user, patientId);
-    const record = await insertOne(this.db.manager, MedicalRecord, {
-      patientId: patient.id,
-      authorId: user.id,
-      type: dto.type,
-      content: dto.content,
+    return this.db.transaction(async (manager) => {
+      const record = await insertOne(manager, MedicalRecord, { patientId, authorId: user.id, type: dto.type, content: dto.content });
+      const details = { patientId, type: dto.type };
+      await this.audit.record({ action: 'record.created', actorId: user.id, targetId: record.id, targetType: 'record', details }, manager);
+      return record;
     });
-    await this.audit.record({
-      action: 'record.created',
-      actorId: user.id,
-      targetId: record.id,
-      targetType: 'record',
-      details: { patientId: patient.id, type: dto.type },
-    });
-    return record;
   }
 
-  /** The owning doctor, admin, or the patient's own portal account; newest first. */
-  async listForPatient(user: Principal, patientId: string, query: PaginationQueryDto) {
-    const patient = await this.patients.getReadable(user, patientId);
-    return this.page(patient.id, query);
+  /** A patient's records, newest first (the route's `owns` rule has checked the patient). */
+  listForPatient(patientId: string, query: PaginationQueryDto) {
+    return this.page(patientId, query);
   }
 
   /** GET /api/me/records: the caller's own records (none when no patient is linked). */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Principal, Public } from '../auth/decorators';
+import { Auth, Public } from '../auth/decorators';
+import { CurrentUser, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors';
 import { UuidParam } from '../common/uuid-param';
 import { PlansResponseDto, SetSubscriptionDto, SubscriptionResponseDto, toSubscriptionDto } from './dto/subscriptions.dto';

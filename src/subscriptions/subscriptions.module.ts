@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionGuard } from './subscription.guard';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [UsersModule],
   controllers: [SubscriptionsController],
-  providers: [SubscriptionsService],
-  exports: [SubscriptionsService],
+  providers: [SubscriptionsService, SubscriptionGuard],
+  exports: [SubscriptionsService, SubscriptionGuard],
 })
 export class SubscriptionsModule {}

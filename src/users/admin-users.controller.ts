@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { Auth } from '../auth/decorators';
+import { CurrentUser, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors';
 import { UuidParam } from '../common/uuid-param';
 import { AdminUpdateUserDto, AdminUserPageDto, AdminUserQueryDto, AdminUserResponseDto, toAdminUserDto } from './dto/admin-users.dto';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Principal } from '../auth/decorators';
+import { Auth } from '../auth/decorators';
+import { CurrentUser, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
 import { ChangePasswordDto, profileFromDto, toUserDto, UpdateProfileDto, UserResponseDto } from './dto/users.dto';

@@ -2450,7 +2450,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_OWNER: another doctor’s patient */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2507,7 +2507,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_OWNER: another doctor’s patient */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2568,7 +2568,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_OWNER: another doctor’s patient */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2638,7 +2638,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_OWNER: another doctor’s patient */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2838,11 +2838,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /**
-       * @description NOT_OWNER: another doctor’s patient
-       *
-       *     EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt)
-       */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2851,7 +2847,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND: no such patient */
+      /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2908,11 +2904,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /**
-       * @description NOT_OWNER
-       *
-       *     EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes)
-       */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2921,7 +2913,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2973,11 +2965,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /**
-       * @description NOT_OWNER
-       *
-       *     EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes)
-       */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2986,7 +2974,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3046,11 +3034,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /**
-       * @description NOT_OWNER
-       *
-       *     EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes)
-       */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3059,7 +3043,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3111,11 +3095,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /**
-       * @description NOT_OWNER
-       *
-       *     EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes)
-       */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3124,7 +3104,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3232,7 +3212,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_OWNER */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3241,7 +3221,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3309,7 +3289,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_OWNER */
+      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3318,7 +3298,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
           [name: string]: unknown;

@@ -1,0 +1,36 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { SubscriptionState } from '../subscriptions/plans';
+import type { Role } from '../users/user.entity';
+
+/** The authenticated caller, as the authentication guard established it from the token and the account's live state. */
+export interface Principal {
+  id: string;
+  role: Role;
+  emailVerified: boolean;
+  /** The token's `jti`, for logout. */
+  tokenId: string;
+  /** The token's `exp` (seconds since the epoch). */
+  tokenExpiresAt: number;
+  /** The account's current subscription, read with the rest of its state on this request. */
+  subscription: SubscriptionState | null;
+}
+
+/**
+ * The admin bypass, decided here and nowhere else: an admin passes every role, subscription and
+ * ownership rule (the contract, Roles). The role, subscription and ownership checks all ask this.
+ */
+export function bypassesAccessRules(principal: Pick<Principal, 'role'>): boolean {
+  return principal.role === 'admin';
+}
+
+/** The principal of an authenticated route (`@CurrentUser() user: Principal`); nobody reads `req.user` by hand. */
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
+  const principal = principalOf(ctx);
+  if (!principal) throw new Error('CurrentUser used on a route without authentication');
+  return principal;
+});
+
+/** The principal of the request, if the route is authenticated (guards run after authentication). */
+export function principalOf(ctx: ExecutionContext): Principal | undefined {
+  return ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
+}

@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { bypassesAccessRules, principalOf } from '../auth/principal';
+import { AppException } from '../common/errors';
+import { Feature, unlocks } from './plans';
+
+export const SUBSCRIPTION_KEY = 'medisync:subscription';
+
+/** The feature an active subscription must unlock for the route (admin exempt). Set through `@Auth({ subscription })`. */
+export const RequiresSubscription = (feature: Feature | null) => SetMetadata(SUBSCRIPTION_KEY, feature);
+
+export function subscriptionOf(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): Feature | null {
+  return reflector.getAllAndOverride<Feature | null | undefined>(SUBSCRIPTION_KEY, targets) ?? null;
+}
+
+/**
+ * The subscription rule, after the role rule: 403 SUBSCRIPTION_REQUIRED unless the account's current
+ * subscription (read with its state on this very request) unlocks the route's feature. The login
+ * response's permissions are derived with the same `unlocks()`, so the two cannot disagree.
+ */
+@Injectable()
+export class SubscriptionGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const principal = principalOf(context);
+    if (!principal) return true;
+    const feature = subscriptionOf(this.reflector, [context.getHandler(), context.getClass()]);
+    if (!feature || bypassesAccessRules(principal) || unlocks(principal.subscription, feature)) return true;
+    throw new AppException('SUBSCRIPTION_REQUIRED');
+  }
+}
