@@ -1,4 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
+import { AiVariables } from './ai.config';
+import { AppVariables } from './app.config';
+import { AuthVariables } from './auth.config';
 import { ConfigError, loadConfig, SAMPLE_JWT_SECRET } from './config';
+import { DatabaseVariables } from './database.config';
+import { LimitsVariables } from './limits.config';
+import { MailVariables } from './mail.config';
+import { ObservabilityVariables } from './observability.config';
+
+const ROOT = join(__dirname, '..', '..');
+const AREAS = [AppVariables, DatabaseVariables, AuthVariables, MailVariables, LimitsVariables, AiVariables, ObservabilityVariables];
 
 const problems = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -60,6 +73,36 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/JWT_SECRET must be at least 32 bytes/);
     expect(found.join('\n')).not.toContain('short-secret-value');
     expect(found.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('lists the problems of different areas in the one message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '70000', AI_TIMEOUT_MS: '50' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      'Invalid configuration:\n  - PORT must not be greater than 65535\n  - AI_TIMEOUT_MS must not be less than 100',
+    );
+  });
+
+  it('validates each name in exactly one area, and every name is in the README table', () => {
+    const names = AREAS.map((area) => [
+      ...new Set(
+        getMetadataStorage()
+          .getTargetValidationMetadatas(area, '', true, false)
+          .map((m) => m.propertyName),
+      ),
+    ]);
+    const all = names.flat();
+    expect(all.length).toBe(new Set(all).size);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Configuration');
+    const table = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((row) => [...row[1].matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]));
+    expect([...all].sort()).toEqual([...documented].sort());
   });
 
   it('production refuses a missing, short or sample JWT_SECRET and DEMO_MODE', () => {
