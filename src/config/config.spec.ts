@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { AiVariables } from './ai.config';
 import { AppVariables } from './app.config';
 import { AuthVariables } from './auth.config';
 import { ConfigError, loadConfig, SAMPLE_JWT_SECRET } from './config';
 import { DatabaseVariables } from './database.config';
+import { loadDotEnv } from './dotenv';
 import { LimitsVariables } from './limits.config';
 import { MailVariables } from './mail.config';
 import { ObservabilityVariables } from './observability.config';
@@ -126,5 +129,59 @@ describe('loadConfig', () => {
       email: 'root@example.org',
       password: 'Adm1n-Passw0rd',
     });
+  });
+});
+
+describe('loadDotEnv', () => {
+  const saved = { ...process.env };
+  let dir: string;
+  let logged: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'medisync-dotenv-'));
+    logged = [];
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
+    process.env.NODE_ENV = 'development';
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  it('fills unset names and never overrides a set one, even an empty one', () => {
+    writeFileSync(join(dir, '.env'), '# a comment\nMEDISYNC_T_UNSET=from-file\nMEDISYNC_T_SET=from-file\nMEDISYNC_T_EMPTY="from-file"\n');
+    process.env.MEDISYNC_T_SET = 'real';
+    process.env.MEDISYNC_T_EMPTY = '';
+    expect(loadDotEnv(dir)).toEqual(['MEDISYNC_T_UNSET']);
+    expect(process.env.MEDISYNC_T_UNSET).toBe('from-file');
+    expect(process.env.MEDISYNC_T_SET).toBe('real');
+    expect(process.env.MEDISYNC_T_EMPTY).toBe('');
+  });
+
+  it('logs the file and the names, never a value', () => {
+    writeFileSync(join(dir, '.env'), 'MEDISYNC_T_UNSET=secret-value-1\nMEDISYNC_T_SET=secret-value-2\n');
+    process.env.MEDISYNC_T_SET = 'real';
+    loadDotEnv(dir);
+    expect(logged).toEqual([`Loaded ${join(dir, '.env')}: set MEDISYNC_T_UNSET; already set in the environment, kept: MEDISYNC_T_SET`]);
+    expect(logged.join('\n')).not.toMatch(/secret-value|real/);
+  });
+
+  it('reads nothing under NODE_ENV=test, or without a .env file', () => {
+    expect(loadDotEnv(dir)).toEqual([]);
+    writeFileSync(join(dir, '.env'), 'MEDISYNC_T_UNSET=from-file\n');
+    process.env.NODE_ENV = 'test';
+    expect(loadDotEnv(dir)).toEqual([]);
+    expect(process.env.MEDISYNC_T_UNSET).toBeUndefined();
+    expect(logged).toEqual([]);
+  });
+
+  it('.env.example, copied to .env, is a valid configuration', () => {
+    copyFileSync(join(ROOT, '.env.example'), join(dir, '.env'));
+    const env: NodeJS.ProcessEnv = {};
+    expect(loadDotEnv(dir, env)).toContain('JWT_SECRET');
+    expect(loadConfig(env)).toMatchObject({ env: 'development', jwtSecret: SAMPLE_JWT_SECRET, jwtSecretGenerated: false });
   });
 });
