@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/config';
+import { loadDotEnv } from './config/dotenv';
 import { EMBEDDED_POOL_SIZE, EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(new ConsoleLogger({ json: true }));
   const logger = new Logger('Main');
   const started = Date.now();
+  loadDotEnv();
   let config;
   try {
     config = loadConfig();

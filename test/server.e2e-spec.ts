@@ -29,7 +29,8 @@ describe('the built server on its zero-setup defaults', () => {
       DATA_DIR: dir,
       NO_COLOR: '1',
     };
-    child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // started in the data folder, so a developer's own .env in the repository is not read
+    child = spawn(process.execPath, [MAIN], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
     for (let i = 0; i < 300 && !base; i++) {

@@ -1,4 +1,20 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+import { AiVariables } from './ai.config';
+import { AppVariables } from './app.config';
+import { AuthVariables } from './auth.config';
 import { ConfigError, loadConfig, SAMPLE_JWT_SECRET } from './config';
+import { DatabaseVariables } from './database.config';
+import { loadDotEnv } from './dotenv';
+import { LimitsVariables } from './limits.config';
+import { MailVariables } from './mail.config';
+import { ObservabilityVariables } from './observability.config';
+
+const ROOT = join(__dirname, '..', '..');
+const AREAS = [AppVariables, DatabaseVariables, AuthVariables, MailVariables, LimitsVariables, AiVariables, ObservabilityVariables];
 
 const problems = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -62,6 +78,36 @@ describe('loadConfig', () => {
     expect(found.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('lists the problems of different areas in the one message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '70000', AI_TIMEOUT_MS: '50' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      'Invalid configuration:\n  - PORT must not be greater than 65535\n  - AI_TIMEOUT_MS must not be less than 100',
+    );
+  });
+
+  it('validates each name in exactly one area, and every name is in the README table', () => {
+    const names = AREAS.map((area) => [
+      ...new Set(
+        getMetadataStorage()
+          .getTargetValidationMetadatas(area, '', true, false)
+          .map((m) => m.propertyName),
+      ),
+    ]);
+    const all = names.flat();
+    expect(all.length).toBe(new Set(all).size);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Configuration');
+    const table = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((row) => [...row[1].matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]));
+    expect([...all].sort()).toEqual([...documented].sort());
+  });
+
   it('production refuses a missing, short or sample JWT_SECRET and DEMO_MODE', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
     expect(problems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toEqual([
@@ -83,5 +129,59 @@ describe('loadConfig', () => {
       email: 'root@example.org',
       password: 'Adm1n-Passw0rd',
     });
+  });
+});
+
+describe('loadDotEnv', () => {
+  const saved = { ...process.env };
+  let dir: string;
+  let logged: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'medisync-dotenv-'));
+    logged = [];
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
+    process.env.NODE_ENV = 'development';
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  it('fills unset names and never overrides a set one, even an empty one', () => {
+    writeFileSync(join(dir, '.env'), '# a comment\nMEDISYNC_T_UNSET=from-file\nMEDISYNC_T_SET=from-file\nMEDISYNC_T_EMPTY="from-file"\n');
+    process.env.MEDISYNC_T_SET = 'real';
+    process.env.MEDISYNC_T_EMPTY = '';
+    expect(loadDotEnv(dir)).toEqual(['MEDISYNC_T_UNSET']);
+    expect(process.env.MEDISYNC_T_UNSET).toBe('from-file');
+    expect(process.env.MEDISYNC_T_SET).toBe('real');
+    expect(process.env.MEDISYNC_T_EMPTY).toBe('');
+  });
+
+  it('logs the file and the names, never a value', () => {
+    writeFileSync(join(dir, '.env'), 'MEDISYNC_T_UNSET=secret-value-1\nMEDISYNC_T_SET=secret-value-2\n');
+    process.env.MEDISYNC_T_SET = 'real';
+    loadDotEnv(dir);
+    expect(logged).toEqual([`Loaded ${join(dir, '.env')}: set MEDISYNC_T_UNSET; already set in the environment, kept: MEDISYNC_T_SET`]);
+    expect(logged.join('\n')).not.toMatch(/secret-value|real/);
+  });
+
+  it('reads nothing under NODE_ENV=test, or without a .env file', () => {
+    expect(loadDotEnv(dir)).toEqual([]);
+    writeFileSync(join(dir, '.env'), 'MEDISYNC_T_UNSET=from-file\n');
+    process.env.NODE_ENV = 'test';
+    expect(loadDotEnv(dir)).toEqual([]);
+    expect(process.env.MEDISYNC_T_UNSET).toBeUndefined();
+    expect(logged).toEqual([]);
+  });
+
+  it('.env.example, copied to .env, is a valid configuration', () => {
+    copyFileSync(join(ROOT, '.env.example'), join(dir, '.env'));
+    const env: NodeJS.ProcessEnv = {};
+    expect(loadDotEnv(dir, env)).toContain('JWT_SECRET');
+    expect(loadConfig(env)).toMatchObject({ env: 'development', jwtSecret: SAMPLE_JWT_SECRET, jwtSecretGenerated: false });
   });
 });
