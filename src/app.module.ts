@@ -1,12 +1,14 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AbuseModule, CounterStoreModule } from './abuse/abuse.module';
+import { AbuseModule } from './abuse/abuse.module';
 import { AiModule } from './ai/ai.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AppointmentsModule } from './appointments/appointments.module';
 import { PatientsModule } from './patients/patients.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { RecordsModule } from './records/records.module';
 import { RateLimitGuard } from './abuse/rate-limit';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -15,7 +17,7 @@ import { AccessModule } from './access/access.module';
 import { OwnershipGuard } from './access/ownership.guard';
 import { SubscriptionGuard } from './subscriptions/subscription.guard';
 import { RolesGuard } from './users/roles.guard';
-import { DemoModule } from './auth/demo';
+import { DemoModule } from './demo/demo.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
@@ -23,8 +25,8 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
-import { MailModule } from './mail/mail.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
@@ -37,14 +39,17 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        ObservabilityModule.forRoot(logger),
+        // domain events between modules (e.g. users → verification); awaited by the emitter
+        EventEmitterModule.forRoot(),
+        // logs: nestjs-pino over the root pino logger (its module is global). No routes: Nest's own
+        // messages go through it, and configureHttp writes the one line per request
+        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false }, forRoutes: [] }),
+        ObservabilityModule,
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: databaseUrl, poolSize: config.dbPoolSize, migrateOnStart: config.migrateOnStart }),
           retryAttempts: 0,
         }),
-        MailModule,
         AuditModule,
-        CounterStoreModule,
         AbuseModule,
         AccessModule,
         UsersModule,
@@ -53,6 +58,7 @@ export class AppModule {
         AuthModule,
         DemoModule.register(config.demoMode),
         PatientsModule,
+        InvitationsModule,
         AppointmentsModule,
         RecordsModule,
         AiModule,

@@ -16,6 +16,9 @@ import type { Logger as Pino } from 'pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Every route is under /api, except the probes and metrics that operators' tools expect at the root. */
+export const GLOBAL_PREFIX = { prefix: 'api', exclude: ['health/live', 'health/ready', 'metrics'] };
+
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
 export function trustProxyOption(value: string | undefined): boolean | number | string[] {
   if (!value || value === 'false') return false;
@@ -157,6 +160,7 @@ export async function createApp(
   );
   app.useLogger(app.get(PinoNestLogger));
   app.flushLogs();
+  app.setGlobalPrefix(GLOBAL_PREFIX.prefix, { exclude: GLOBAL_PREFIX.exclude });
   configureHttp(app, app.get(MetricsService), logger);
   // security headers; the CSP allows what the Swagger UI at /docs needs (its inline styles and scripts)
   await app.register(helmet, {

@@ -5,7 +5,7 @@ import { CurrentUser, Principal } from '../src/auth/principal';
 import { expectEnvelope, PASSWORD, startTestApp, TestContext, verifiedDoctor } from './support/app';
 
 /** Routes gated the way the clinical modules gate theirs, composed from the same decorator. */
-@Controller('api/probe')
+@Controller('probe')
 class ProbeController {
   @Get('ai')
   @Auth({ roles: ['doctor'], subscription: 'ai' })

@@ -1,36 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { ObservabilityModule } from '../observability/observability.module';
 import { COUNTER_STORE, CounterStore, MemoryCounterStore } from './counter-store';
 import { CounterThrottlerStorage } from './counter-throttler-storage';
 import { LockoutService } from './lockout.service';
 import { RateLimitGuard } from './rate-limit';
 import { RedisCounterStore } from './redis-counter-store';
 
-/**
- * Rate limits (RateLimitGuard, the first global guard; see AppModule) and the login lockout. Their
- * counters live in Redis when REDIS_URL is set (one limit across instances), else in this process.
- */
-@Global()
-@Module({
-  imports: [
-    ThrottlerModule.forRootAsync({
-      inject: [COUNTER_STORE],
-      useFactory: (store: CounterStore) => ({
-        // required by the module; RateLimitGuard takes each route's real limit from RATE_LIMIT_*
-        throttlers: [{ name: 'default', ttl: 60_000, limit: 300 }],
-        storage: new CounterThrottlerStorage(store),
-      }),
-    }),
-  ],
-  providers: [LockoutService, RateLimitGuard],
-  exports: [LockoutService, ThrottlerModule, RateLimitGuard],
-})
-export class AbuseModule {}
-
-/** Global so that ThrottlerModule's factory can inject it. */
-@Global()
+/** Where the counters live: Redis when REDIS_URL is set (one limit across instances), else this process. */
 @Module({
   providers: [
     {
@@ -43,3 +22,26 @@ export class AbuseModule {}
   exports: [COUNTER_STORE],
 })
 export class CounterStoreModule {}
+
+/**
+ * Rate limits (RateLimitGuard, the first global guard; see AppModule) and the login lockout. Their
+ * counters live in Redis when REDIS_URL is set (one limit across instances), else in this process.
+ */
+@Module({
+  imports: [
+    CounterStoreModule,
+    ObservabilityModule,
+    ThrottlerModule.forRootAsync({
+      imports: [CounterStoreModule],
+      inject: [COUNTER_STORE],
+      useFactory: (store: CounterStore) => ({
+        // required by the module; RateLimitGuard takes each route's real limit from RATE_LIMIT_*
+        throttlers: [{ name: 'default', ttl: 60_000, limit: 300 }],
+        storage: new CounterThrottlerStorage(store),
+      }),
+    }),
+  ],
+  providers: [LockoutService, RateLimitGuard],
+  exports: [LockoutService, RateLimitGuard],
+})
+export class AbuseModule {}

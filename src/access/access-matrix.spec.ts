@@ -1,9 +1,10 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Auth, Public } from '../auth/decorators';
+import { Auth, MetricsTokenAuth, Public } from '../auth/decorators';
 import { JwtAuthGuard } from '../auth/guards';
 import type { Principal } from '../auth/principal';
 import { AppException } from '../common/errors';
+import type { AppConfig } from '../config/config';
 import type { SubscriptionState } from '../subscriptions/plans';
 import { SubscriptionGuard } from '../subscriptions/subscription.guard';
 import { RolesGuard } from '../users/roles.guard';
@@ -156,7 +157,7 @@ describe('access matrix: every guard of the chain, from one declaration', () => 
 });
 
 describe('JwtAuthGuard: authentication, then the verified email', () => {
-  const guard = new JwtAuthGuard(new Reflector());
+  const guard = new JwtAuthGuard(new Reflector(), { metricsToken: 'scrape-secret' } as AppConfig);
   const passport = jest.spyOn(Object.getPrototypeOf(JwtAuthGuard.prototype) as { canActivate: () => Promise<boolean> }, 'canActivate');
   afterAll(() => passport.mockRestore());
   const bearer = { headers: { authorization: 'Bearer abc.def.ghi' } };
@@ -179,6 +180,18 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     );
     expect(await outcome(() => guard.canActivate(contextFor(Auth({ verified: false }), unverified, bearer)))).toBe('true');
     expect(await outcome(() => guard.canActivate(contextFor(undefined, unverified, bearer)))).toMatch(/^EMAIL_NOT_VERIFIED/);
+  });
+
+  it('the metrics route takes METRICS_TOKEN, never a user token; with no token configured it is open', async () => {
+    passport.mockClear();
+    const scrape = (authorization?: string) =>
+      outcome(() => guard.canActivate(contextFor(MetricsTokenAuth(), undefined, { headers: authorization ? { authorization } : {} })));
+    expect(await scrape()).toBe('AUTH_HEADER_MISSING: Authorization header is required');
+    expect(await scrape('Bearer wrong')).toBe('TOKEN_INVALID: Invalid token');
+    expect(await scrape('Bearer scrape-secret')).toBe('true');
+    expect(passport).not.toHaveBeenCalled();
+    const open = new JwtAuthGuard(new Reflector(), {} as AppConfig);
+    expect(await outcome(() => open.canActivate(contextFor(MetricsTokenAuth())))).toBe('true');
   });
 
   it('maps passport outcomes to the contract codes', async () => {

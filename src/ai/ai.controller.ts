@@ -9,7 +9,7 @@ import { ClinicalNoteRequestDto, ClinicalNoteResponseDto, DiagnosisRequestDto, D
 const UPSTREAM: [number, string] = [502, 'UPSTREAM_ERROR: the configured AI provider failed or timed out'];
 
 @ApiTags('ai')
-@Controller('api/ai')
+@Controller('ai')
 export class AiController {
   constructor(private readonly ai: AiService) {}
 

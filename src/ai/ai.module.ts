@@ -9,9 +9,10 @@ import { AiController } from './ai.controller';
 import { AiService } from './ai.service';
 import { OpenAiProvider } from './openai.provider';
 import { RulesProvider } from './rules.provider';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AppointmentsModule, PatientsModule, RecordsModule],
+  imports: [AuditModule, AppointmentsModule, PatientsModule, RecordsModule],
   controllers: [AiController],
   providers: [
     AiService,

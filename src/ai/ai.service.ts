@@ -6,6 +6,7 @@ import { PatientsService } from '../patients/patients.service';
 import { RecordsService } from '../records/records.service';
 import { AI_PROVIDER, AiProvider, NoteTemplate, REVIEW_NOTICE } from './ai.provider';
 import { ClinicalNoteDto, DiagnosisDto } from './dto/ai.dto';
+import { AiAudit } from './ai.audit';
 
 const ageOn = (dateOfBirth: string, at: Date) => {
   const dob = new Date(`${dateOfBirth}T00:00:00Z`);
@@ -42,7 +43,7 @@ export class AiService {
       records,
     });
     await this.audit.record({
-      action: 'ai.clinical_note',
+      action: AiAudit.clinicalNote,
       actorId: user.id,
       targetId: appointment.id,
       targetType: 'appointment',
@@ -61,7 +62,7 @@ export class AiService {
   async diagnose(user: Principal, symptoms: string[], appointmentId?: string): Promise<DiagnosisDto> {
     const suggestion = await this.provider.suggestDiagnosis(symptoms);
     await this.audit.record({
-      action: 'ai.diagnosis_prediction',
+      action: AiAudit.diagnosisPrediction,
       actorId: user.id,
       targetId: appointmentId ?? null,
       targetType: appointmentId ? 'appointment' : undefined,

@@ -6,7 +6,7 @@ import { AnalyticsService } from './analytics.service';
 import { AnalyticsSummaryResponseDto } from './dto/analytics.dto';
 
 @ApiTags('analytics')
-@Controller('api/analytics')
+@Controller('analytics')
 export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
 

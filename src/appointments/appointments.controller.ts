@@ -15,7 +15,7 @@ import {
 } from './dto/appointments.dto';
 
 @ApiTags('appointments')
-@Controller('api/appointments')
+@Controller('appointments')
 export class AppointmentsController {
   constructor(private readonly appointments: AppointmentsService) {}
 

@@ -4,9 +4,10 @@ import { PatientsModule } from '../patients/patients.module';
 import { AppointmentAccessPolicy } from './appointment-access.policy';
 import { AppointmentsController } from './appointments.controller';
 import { AppointmentsService } from './appointments.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AccessModule, PatientsModule],
+  imports: [AuditModule, AccessModule, PatientsModule],
   controllers: [AppointmentsController],
   providers: [AppointmentsService, AppointmentAccessPolicy],
   exports: [AppointmentsService],

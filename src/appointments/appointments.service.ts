@@ -10,6 +10,7 @@ import { pageOf, whereInRange } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
 import { Appointment, AppointmentStatus } from './appointment.entity';
 import { AppointmentQueryDto, CreateAppointmentDto, UpdateAppointmentDto } from './dto/appointments.dto';
+import { AppointmentsAudit } from './appointments.audit';
 
 const endsAfterStarts = (startsAt: Date, endsAt: Date) => {
   if (endsAt.getTime() <= startsAt.getTime())
@@ -51,7 +52,7 @@ export class AppointmentsService {
       });
       await this.audit.record(
         {
-          action: 'appointment.created',
+          action: AppointmentsAudit.created,
           actorId: user.id,
           targetId: appointment.id,
           targetType: 'appointment',
@@ -127,7 +128,7 @@ export class AppointmentsService {
         await manager.update(Appointment, { id }, changes);
         const details = { fields: Object.keys(changes), status: dto.status };
         await this.audit.record(
-          { action: 'appointment.updated', actorId: user.id, targetId: id, targetType: 'appointment', details },
+          { action: AppointmentsAudit.updated, actorId: user.id, targetId: id, targetType: 'appointment', details },
           manager,
         );
       });

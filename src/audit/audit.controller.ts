@@ -6,7 +6,7 @@ import { AuditService } from './audit.service';
 import { AuditEventPageDto, AuditQueryDto, toAuditEventDto } from './dto/audit.dto';
 
 @ApiTags('admin')
-@Controller('api/admin/audit-events')
+@Controller('admin/audit-events')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

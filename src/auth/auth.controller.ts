@@ -9,7 +9,7 @@ import { CurrentUser, Principal } from './principal';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')
-@Controller('api')
+@Controller()
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 

@@ -14,9 +14,15 @@ import { JwtAuthGuard } from './guards';
 import { JWT_KEY, JwtKeyModule } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
+import { AuditModule } from '../audit/audit.module';
+import { AbuseModule } from '../abuse/abuse.module';
+import { ObservabilityModule } from '../observability/observability.module';
 
 @Module({
   imports: [
+    ObservabilityModule,
+    AbuseModule,
+    AuditModule,
     PassportModule,
     JwtKeyModule,
     JwtModule.registerAsync({

@@ -14,6 +14,7 @@ import type { Principal } from './principal';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 import { permissionsFor } from './permissions';
 import { TokenService } from './token.service';
+import { AuthAudit } from './auth.audit';
 
 @Injectable()
 export class AuthService {
@@ -44,7 +45,7 @@ export class AuthService {
       lastName: lastName!,
       ...profile,
     });
-    await this.audit.record({ action: 'user.registered', actorId: user.id, targetId: user.id, details: { role: 'doctor' } });
+    await this.audit.record({ action: AuthAudit.registered, actorId: user.id, targetId: user.id, details: { role: 'doctor' } });
     this.verification.sendVerification(user);
     return { success: true, uid: user.id, email: user.email, emailVerified: false };
   }
@@ -59,7 +60,7 @@ export class AuthService {
     const lockedFor = await this.lockout.lockedFor(dto.email);
     if (lockedFor > 0) {
       this.metrics.logins.inc({ outcome: 'locked' });
-      await this.audit.record({ action: 'login.locked', details: { email: dto.email } });
+      await this.audit.record({ action: AuthAudit.loginLocked, details: { email: dto.email } });
       throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(lockedFor) });
     }
     const user = await this.users.findByEmail(dto.email);
@@ -68,22 +69,30 @@ export class AuthService {
       const reason = !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled';
       this.metrics.logins.inc({ outcome: 'invalid_credentials' });
       const nowLocked = await this.lockout.recordFailure(dto.email);
-      await this.audit.record({ action: 'login.failed', targetId: user?.id ?? null, details: { email: dto.email, reason } });
+      await this.audit.record({ action: AuthAudit.loginFailed, targetId: user?.id ?? null, details: { email: dto.email, reason } });
       if (nowLocked)
-        await this.audit.record({ action: 'login.locked', targetId: user?.id ?? null, details: { email: dto.email, lockedNow: true } });
+        await this.audit.record({
+          action: AuthAudit.loginLocked,
+          targetId: user?.id ?? null,
+          details: { email: dto.email, lockedNow: true },
+        });
       throw new AppException('INVALID_CREDENTIALS');
     }
     await this.lockout.reset(dto.email);
     if (!user.emailVerifiedAt) {
       this.metrics.logins.inc({ outcome: 'email_not_verified' });
-      await this.audit.record({ action: 'login.failed', targetId: user.id, details: { email: dto.email, reason: 'email_not_verified' } });
+      await this.audit.record({
+        action: AuthAudit.loginFailed,
+        targetId: user.id,
+        details: { email: dto.email, reason: 'email_not_verified' },
+      });
       throw new AppException('EMAIL_NOT_VERIFIED');
     }
     const subscription = await this.subscriptions.current(user.id);
     const { token, expiresAt } = this.tokens.issue(user, dto.remember === true);
     this.metrics.logins.inc({ outcome: 'succeeded' });
     await this.audit.record({
-      action: 'login.succeeded',
+      action: AuthAudit.loginSucceeded,
       actorId: user.id,
       targetId: user.id,
       details: { remember: dto.remember === true },
@@ -109,6 +118,6 @@ export class AuthService {
       `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (jti) DO NOTHING`,
       [principal.tokenId, principal.id, principal.tokenExpiresAt],
     );
-    await this.audit.record({ action: 'logout', actorId: principal.id, targetId: principal.id });
+    await this.audit.record({ action: AuthAudit.logout, actorId: principal.id, targetId: principal.id });
   }
 }

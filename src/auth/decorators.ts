@@ -14,6 +14,8 @@ export interface AuthRule {
   public: boolean;
   /** Require a verified email (default true for authenticated routes). */
   verified: boolean;
+  /** Authenticated by the static METRICS_TOKEN instead of a user's token (public while it is unset). */
+  metricsToken?: boolean;
 }
 
 /** A route that declares nothing is the strictest authenticated route (and admin only, see UNDECLARED_ROLES). */
@@ -32,6 +34,12 @@ export interface AuthOptions {
 
 /** Anyone may call the route: no token is read. */
 export const Public = () => SetMetadata(AUTH_KEY, { public: true, verified: false } satisfies AuthRule);
+
+/**
+ * For Prometheus: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (401 otherwise,
+ * with the usual header codes), anyone while it is unset. No user token is read.
+ */
+export const MetricsTokenAuth = () => SetMetadata(AUTH_KEY, { public: false, verified: false, metricsToken: true } satisfies AuthRule);
 
 /**
  * The one access declaration of a protected route: everything about who may call it, in one place.

@@ -1,7 +1,10 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppException } from '../common/errors';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { AUTH_KEY, AuthRule, UNDECLARED_AUTH } from './decorators';
 import { principalOf } from './principal';
 
@@ -10,6 +13,9 @@ export function authRuleOf(reflector: Reflector, targets: Parameters<Reflector['
 }
 
 const BEARER = /^Bearer +[^\s]+$/i;
+
+/** Constant time whatever the lengths or characters: compares fixed-size digests. */
+const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
  * The guard chain's authentication step (after the rate limit): deny by default, `@Public()` opts
@@ -20,16 +26,23 @@ const BEARER = /^Bearer +[^\s]+$/i;
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = authRuleOf(this.reflector, [context.getHandler(), context.getClass()]);
-    if (rule.public) return true;
+    if (rule.public || (rule.metricsToken && !this.config.metricsToken)) return true;
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers.authorization;
     if (header === undefined || header === '') throw new AppException('AUTH_HEADER_MISSING');
     if (typeof header !== 'string' || !BEARER.test(header)) throw new AppException('AUTH_HEADER_INVALID');
+    if (rule.metricsToken) {
+      if (!same(header.replace(/^Bearer +/i, ''), this.config.metricsToken!)) throw new AppException('TOKEN_INVALID');
+      return true;
+    }
     await (super.canActivate(context) as Promise<boolean>);
     if (rule.verified && !principalOf(context)?.emailVerified) throw new AppException('EMAIL_NOT_VERIFIED');
     return true;

@@ -1,6 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import pino from 'pino';
 import { AppModule } from '../app.module';
+import { GLOBAL_PREFIX } from '../app.setup';
 import { loadConfig } from '../config/config';
 import { controllersOf, listRouteAccess } from './route-access';
 
@@ -11,7 +12,7 @@ import { controllersOf, listRouteAccess } from './route-access';
 describe('access declarations', () => {
   // demo mode on, so that its routes are listed too
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'route-access-spec-secret-0123456789abcdef', DEMO_MODE: 'true' });
-  const routes = listRouteAccess(controllersOf(AppModule.forRoot(config, 'postgres://unused', pino({ enabled: false }))));
+  const routes = listRouteAccess(controllersOf(AppModule.forRoot(config, 'postgres://unused', pino({ enabled: false }))), GLOBAL_PREFIX);
 
   it('every route declares who may call it (@Public() or @Auth())', () => {
     expect(routes.length).toBeGreaterThan(30);

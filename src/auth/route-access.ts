@@ -24,6 +24,7 @@ const join = (...parts: string[]) =>
 export function describeAccess(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): string {
   const auth = authRuleOf(reflector, targets);
   if (auth.public) return 'public';
+  if (auth.metricsToken) return 'METRICS_TOKEN as bearer when set, else public';
   const roles = rolesOf(reflector, targets);
   const feature = subscriptionOf(reflector, targets);
   const owns = ownsOf(reflector, targets);
@@ -68,7 +69,7 @@ export function controllersOf(root: ModuleRef): Type[] {
 }
 
 /** Every HTTP route of these controllers with its access declaration, read the way the guards read it. */
-export function listRouteAccess(controllers: Type[]): RouteAccess[] {
+export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: string; exclude: string[] }): RouteAccess[] {
   const reflector = new Reflector();
   const scanner = new MetadataScanner();
   const rows: RouteAccess[] = [];
@@ -84,7 +85,11 @@ export function listRouteAccess(controllers: Type[]): RouteAccess[] {
       const declared = reflector.getAllAndOverride<AuthRule | undefined>(AUTH_KEY, targets) !== undefined;
       const access = declared ? describeAccess(reflector, targets) : 'UNDECLARED';
       for (const prefix of prefixes) {
-        for (const path of ([] as string[]).concat(paths)) rows.push({ route: `${method} ${join(prefix, path)}`, access, declared });
+        for (const path of ([] as string[]).concat(paths)) {
+          const route = join(prefix, path);
+          const global = globalPrefix && !globalPrefix.exclude.includes(route.slice(1)) ? globalPrefix.prefix : '';
+          rows.push({ route: `${method} ${join(global, route)}`, access, declared });
+        }
       }
     }
   }

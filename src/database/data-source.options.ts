@@ -14,10 +14,9 @@ export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEv
 
 export interface DatabaseSettings {
   url: string;
+  /** Connections per instance (DB_POOL_SIZE); the embedded database uses one, see EMBEDDED_POOL_SIZE. */
   poolSize: number;
   migrateOnStart: boolean;
-  /** The embedded server serves one connection per pool client; it needs `maxConnections >= poolSize`. */
-  applicationName?: string;
 }
 
 /** The options shared by the application and the TypeORM CLI (`ormconfig.ts`). Never synchronize. */
@@ -36,7 +35,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     poolSize: settings.poolSize,
-    applicationName: settings.applicationName ?? 'medisync-api',
+    applicationName: 'medisync-api',
     // not 'error': TypeORM would log failed queries with their parameters (password hashes); the
     // exception filter logs unexpected errors without them
     logging: ['migration'],

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { UsersModule } from '../users/users.module';
-import { VerificationModule } from '../verification/verification.module';
-import { InvitationsController, PatientsController } from './patients.controller';
+import { PatientsController } from './patients.controller';
 import { PatientAccessPolicy } from './patient-access.policy';
 import { PatientsService } from './patients.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AccessModule, UsersModule, VerificationModule],
-  controllers: [PatientsController, InvitationsController],
+  imports: [AuditModule, AccessModule, UsersModule],
+  controllers: [PatientsController],
   providers: [PatientsService, PatientAccessPolicy],
   exports: [PatientsService],
 })

@@ -1,21 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../access/access.service';
 import type { Principal } from '../auth/principal';
 import { AppException } from '../common/errors';
 import { insertOne } from '../common/insert-one';
 import { likeEscape, pageOf } from '../common/pagination.dto';
-import { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/config.module';
-import { MailService } from '../mail/mail.service';
-import { invitationMail } from '../mail/templates';
-import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
-import { OneTimeTokenService } from '../verification/one-time-token.service';
 import { CreatePatientDto, PatientQueryDto, UpdatePatientDto } from './dto/patients.dto';
 import { Patient } from './patient.entity';
+import { PatientsAudit } from './patients.audit';
 
 @Injectable()
 export class PatientsService {
@@ -24,10 +19,6 @@ export class PatientsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
-    private readonly tokens: OneTimeTokenService,
-    private readonly hasher: PasswordHasher,
-    private readonly mail: MailService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private repo() {
@@ -62,7 +53,7 @@ export class PatientsService {
         phone: dto.phone ?? null,
         deletedAt: null,
       });
-      await this.audit.record({ action: 'patient.created', actorId: user.id, targetId: patient.id, targetType: 'patient' }, manager);
+      await this.audit.record({ action: PatientsAudit.created, actorId: user.id, targetId: patient.id, targetType: 'patient' }, manager);
       return patient;
     });
   }
@@ -103,7 +94,7 @@ export class PatientsService {
         const { affected } = await manager.update(Patient, { id, deletedAt: IsNull() }, changes);
         if (!affected) throw new AppException('NOT_FOUND', 'Patient not found');
         const details = { fields: Object.keys(changes) };
-        await this.audit.record({ action: 'patient.updated', actorId: user.id, targetId: id, targetType: 'patient', details }, manager);
+        await this.audit.record({ action: PatientsAudit.updated, actorId: user.id, targetId: id, targetType: 'patient', details }, manager);
       });
     }
     return this.get(id);
@@ -123,48 +114,24 @@ export class PatientsService {
       if (!rows[0]?.[0]) throw new AppException('NOT_FOUND', 'Patient not found');
       const userId = rows[0][0].user_id;
       if (userId) await this.users.disable(userId, manager);
-      await this.audit.record({ action: 'patient.deleted', actorId: user.id, targetId: id, targetType: 'patient' }, manager);
+      await this.audit.record({ action: PatientsAudit.deleted, actorId: user.id, targetId: id, targetType: 'patient' }, manager);
     });
   }
 
-  /** Emails a single-use, 7-day invitation to the patient portal; an earlier one stops working. */
-  async invite(user: Principal, id: string, email: string): Promise<{ expiresAt: Date }> {
-    const patient = await this.get(id);
-    if (patient.userId) throw new AppException('CONFLICT', 'This patient already has a portal account');
-    if (await this.users.findByEmail(email)) throw new AppException('EMAIL_TAKEN');
-    const issued = await this.db.transaction(async (manager) => {
-      await this.tokens.retireInvitations(id, manager);
-      return this.tokens.issue('invitation', null, { patientId: id, email }, manager);
-    });
-    const link = `${this.config.appUrl}/accept-invitation?token=${encodeURIComponent(issued.token)}`;
-    try {
-      await this.mail.send(invitationMail(email, patient.firstName, link));
-    } catch {
-      throw new AppException('UPSTREAM_ERROR', 'The invitation email could not be sent; try again');
-    }
-    await this.audit.record({ action: 'patient.invited', actorId: user.id, targetId: id, targetType: 'patient' });
-    return { expiresAt: issued.expiresAt };
+  /**
+   * Locks the patient row for linking a portal account (invitation acceptance): null when it is
+   * archived or already has an account.
+   */
+  async lockForPortalAccount(id: string, manager: EntityManager): Promise<Pick<Patient, 'firstName' | 'lastName'> | null> {
+    const rows = await manager.query<Array<{ first_name: string; last_name: string; user_id: string | null }>>(
+      `SELECT first_name, last_name, user_id FROM patients WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    return rows[0] && !rows[0].user_id ? { firstName: rows[0].first_name, lastName: rows[0].last_name } : null;
   }
 
-  /** Spends the invitation: a verified `patient` account with that email, linked to the patient. */
-  async acceptInvitation(token: string, password: string): Promise<{ id: string; email: string }> {
-    if (!(await this.tokens.isUsable('invitation', token))) throw new AppException('TOKEN_USED_OR_EXPIRED');
-    const passwordHash = await this.hasher.hash(password);
-    return this.db.transaction(async (manager) => {
-      const spent = await this.tokens.consume('invitation', token, manager);
-      const { patientId, email } = spent.payload as { patientId: string; email: string };
-      const rows = await manager.query<Array<{ first_name: string; last_name: string; user_id: string | null }>>(
-        `SELECT first_name, last_name, user_id FROM patients WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
-        [patientId],
-      );
-      if (!rows[0] || rows[0].user_id) throw new AppException('TOKEN_USED_OR_EXPIRED', 'This invitation is no longer valid');
-      const account = await this.users.createWithHash(
-        { email, passwordHash, role: 'patient', firstName: rows[0].first_name, lastName: rows[0].last_name, emailVerified: true },
-        manager,
-      );
-      await manager.query(`UPDATE patients SET user_id = $2, updated_at = now() WHERE id = $1`, [patientId, account.id]);
-      await this.audit.record({ action: 'invitation.accepted', actorId: account.id, targetId: patientId, targetType: 'patient' }, manager);
-      return { id: account.id, email: account.email };
-    });
+  /** Links the portal account, in the caller's transaction (after lockForPortalAccount). */
+  async linkPortalAccount(id: string, userId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE patients SET user_id = $2, updated_at = now() WHERE id = $1`, [id, userId]);
   }
 }

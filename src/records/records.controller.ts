@@ -9,7 +9,7 @@ import { CreateRecordDto, RecordPageDto, RecordResponseDto, toRecordDto } from '
 import { RecordsService } from './records.service';
 
 @ApiTags('records')
-@Controller('api')
+@Controller()
 export class RecordsController {
   constructor(private readonly records: RecordsService) {}
 

@@ -8,6 +8,7 @@ import { pageOf, PaginationQueryDto } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
 import { CreateRecordDto } from './dto/records.dto';
 import { MedicalRecord } from './record.entity';
+import { RecordsAudit } from './records.audit';
 
 @Injectable()
 export class RecordsService {
@@ -22,7 +23,10 @@ export class RecordsService {
     return this.db.transaction(async (manager) => {
       const record = await insertOne(manager, MedicalRecord, { patientId, authorId: user.id, type: dto.type, content: dto.content });
       const details = { patientId, type: dto.type };
-      await this.audit.record({ action: 'record.created', actorId: user.id, targetId: record.id, targetType: 'record', details }, manager);
+      await this.audit.record(
+        { action: RecordsAudit.created, actorId: user.id, targetId: record.id, targetType: 'record', details },
+        manager,
+      );
       return record;
     });
   }

@@ -9,7 +9,7 @@ import { PLANS } from './plans';
 import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('subscriptions')
-@Controller('api')
+@Controller()
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 

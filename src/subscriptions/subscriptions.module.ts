@@ -3,9 +3,10 @@ import { UsersModule } from '../users/users.module';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionGuard } from './subscription.guard';
 import { SubscriptionsService } from './subscriptions.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [UsersModule],
+  imports: [AuditModule, UsersModule],
   controllers: [SubscriptionsController],
   providers: [SubscriptionsService, SubscriptionGuard],
   exports: [SubscriptionsService, SubscriptionGuard],

@@ -6,6 +6,7 @@ import { AppException } from '../common/errors';
 import { UsersService } from '../users/users.service';
 import { isActive, PlanId, SubscriptionStatus, TRIAL_DAYS, TRIAL_PLAN } from './plans';
 import { Subscription } from './subscription.entity';
+import { SubscriptionsAudit } from './subscriptions.audit';
 
 @Injectable()
 export class SubscriptionsService {
@@ -25,7 +26,7 @@ export class SubscriptionsService {
     const saved = await this.db.transaction(async (manager) => {
       // the account row is the lock every subscription change takes: a trial cannot slip in after an
       // admin's grant it did not see (and the partial unique index still allows one trial ever)
-      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+      await this.users.lockAccount(userId, manager);
       const current = await manager.findOne(Subscription, { where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
       if (isActive(current)) throw new AppException('CONFLICT', 'An active subscription already exists');
       const row = await manager.save(
@@ -40,7 +41,7 @@ export class SubscriptionsService {
         }),
       );
       await this.audit.record(
-        { action: 'subscription.trial_started', actorId: userId, targetId: userId, details: { plan: TRIAL_PLAN } },
+        { action: SubscriptionsAudit.trialStarted, actorId: userId, targetId: userId, details: { plan: TRIAL_PLAN } },
         manager,
       );
       return row;
@@ -56,14 +57,14 @@ export class SubscriptionsService {
   ): Promise<Subscription> {
     await this.users.getById(userId);
     const saved = await this.db.transaction(async (manager) => {
-      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+      await this.users.lockAccount(userId, manager);
       const saved = await manager.save(
         Subscription,
         manager.create(Subscription, { userId, ...change, isTrial: false, changedBy: adminId }),
       );
       await this.audit.record(
         {
-          action: 'subscription.changed',
+          action: SubscriptionsAudit.changed,
           actorId: adminId,
           targetId: userId,
           details: { plan: change.plan, status: change.status, currentPeriodEnd: change.currentPeriodEnd.toISOString() },

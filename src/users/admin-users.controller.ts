@@ -8,7 +8,7 @@ import { AdminUpdateUserDto, AdminUserPageDto, AdminUserQueryDto, AdminUserRespo
 import { UsersService } from './users.service';
 
 @ApiTags('admin')
-@Controller('api/admin/users')
+@Controller('admin/users')
 @Auth({ roles: ['admin'] })
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}

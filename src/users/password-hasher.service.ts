@@ -6,10 +6,6 @@ import { hash, Options, verify } from '@node-rs/argon2';
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (`algorithm: 2` is Algorithm.Argon2id, a const enum.) */
 export const ARGON2_OPTIONS: Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
-/**
- * argon2id through @node-rs/argon2: prebuilt binaries (napi-rs) that run on libuv's thread pool,
- * off the event loop. (The `argon2` package's prebuilt binary crashes on this platform's Node build.)
- */
 /** At most `limit` hashes at once; the rest wait their turn (FIFO). */
 class Gate {
   private active = 0;
@@ -28,6 +24,10 @@ class Gate {
   }
 }
 
+/**
+ * argon2id through @node-rs/argon2: prebuilt binaries (napi-rs) that run on libuv's thread pool,
+ * off the event loop. (The `argon2` package's prebuilt binary crashes on this platform's Node build.)
+ */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   /**

@@ -41,15 +41,11 @@ export class User extends BaseEntity {
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
   emailVerifiedAt: Date | null;
 
-  /** Raised by password change and reset (and, later, disabling): every token with a lower `tv` is revoked. */
+  /** Raised by password change and reset, and by disabling: every token with a lower `tv` is revoked. */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion: number;
 
   /** Set by an admin: the account cannot log in and its tokens are refused. */
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
-
-  get emailVerified(): boolean {
-    return this.emailVerifiedAt !== null;
-  }
 }

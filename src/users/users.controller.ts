@@ -8,7 +8,7 @@ import { ChangePasswordDto, profileFromDto, toUserDto, UpdateProfileDto, UserRes
 import { UsersService } from './users.service';
 
 @ApiTags('users')
-@Controller('api/users/me')
+@Controller('users/me')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -6,9 +6,10 @@ import { RolesGuard } from './roles.guard';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
+  imports: [AuditModule, TypeOrmModule.forFeature([User])],
   controllers: [UsersController, AdminUsersController],
   providers: [UsersService, PasswordHasher, RolesGuard],
   exports: [UsersService, PasswordHasher, RolesGuard],

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { PasswordHasher } from './password-hasher.service';
@@ -10,6 +11,8 @@ import { insertOne } from '../common/insert-one';
 import { likeEscape, pageOf } from '../common/pagination.dto';
 import { AdminUserQueryDto } from './dto/admin-users.dto';
 import { Role, User } from './user.entity';
+import { PasswordChanged } from './users.events';
+import { UsersAudit } from './users.audit';
 
 export interface NewUser {
   email: string;
@@ -35,6 +38,7 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly events: EventEmitter2,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -126,7 +130,7 @@ export class UsersService implements OnApplicationBootstrap {
       if (change.role !== undefined && change.role !== target.role) {
         await manager.query(`UPDATE users SET role = $2, updated_at = now() WHERE id = $1`, [userId, change.role]);
         await this.audit.record(
-          { action: 'user.role_changed', actorId, targetId: userId, details: { from: target.role, to: change.role } },
+          { action: UsersAudit.roleChanged, actorId, targetId: userId, details: { from: target.role, to: change.role } },
           manager,
         );
       }
@@ -135,10 +139,10 @@ export class UsersService implements OnApplicationBootstrap {
         await manager.query(`UPDATE users SET disabled_at = now(), token_version = token_version + 1, updated_at = now() WHERE id = $1`, [
           userId,
         ]);
-        await this.audit.record({ action: 'user.disabled', actorId, targetId: userId }, manager);
+        await this.audit.record({ action: UsersAudit.disabled, actorId, targetId: userId }, manager);
       } else if (change.disabled === false && target.disabled) {
         await manager.query(`UPDATE users SET disabled_at = NULL, updated_at = now() WHERE id = $1`, [userId]);
-        await this.audit.record({ action: 'user.enabled', actorId, targetId: userId }, manager);
+        await this.audit.record({ action: UsersAudit.enabled, actorId, targetId: userId }, manager);
       }
     });
     return this.getById(userId);
@@ -152,19 +156,23 @@ export class UsersService implements OnApplicationBootstrap {
 
   /**
    * Stores a new password hash (made beforehand with PasswordHasher, so no transaction is held while
-   * hashing) and revokes every token issued before (token version +1).
+   * hashing) and revokes every token issued before (token version +1), inside the caller's
+   * transaction; PasswordChanged lets other modules react in the same transaction.
    */
-  async setPasswordHash(userId: string, passwordHash: string, manager: EntityManager = this.db.manager): Promise<void> {
+  async setPasswordHash(userId: string, passwordHash: string, manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [
       userId,
       passwordHash,
     ]);
-    // a new password also retires reset links sent before it (one_time_tokens belongs to verification;
-    // this one statement keeps the two changes in the caller's transaction without a module cycle)
-    await manager.query(
-      `UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL`,
-      [userId],
-    );
+    await this.events.emitAsync(PasswordChanged.event, new PasswordChanged(userId, manager));
+  }
+
+  /**
+   * Locks the account row in the caller's transaction: every change to what an account may do (role,
+   * disable, subscription) takes this lock first, so such changes are serialised per account.
+   */
+  async lockAccount(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
   }
 
   /** POST /api/users/me/password: the current password must match; every earlier token is revoked. */
@@ -176,7 +184,7 @@ export class UsersService implements OnApplicationBootstrap {
     const hash = await this.hasher.hash(newPassword);
     await this.db.transaction(async (manager) => {
       await this.setPasswordHash(userId, hash, manager);
-      await this.audit.record({ action: 'password.changed', actorId: userId, targetId: userId }, manager);
+      await this.audit.record({ action: UsersAudit.passwordChanged, actorId: userId, targetId: userId }, manager);
     });
   }
 

@@ -41,14 +41,17 @@ export class OneTimeTokenService {
     if (!manager) return this.db.transaction((m) => this.issue(purpose, userId, payload, m));
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + TOKEN_TTL_MS[purpose]);
-    if (userId) {
-      await manager.query(`UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [
-        userId,
-        purpose,
-      ]);
-    }
+    if (userId) await this.retire(userId, purpose, manager);
     await manager.insert(OneTimeToken, { purpose, tokenHash: hashToken(token), userId, payload: payload as never, expiresAt });
     return { token, expiresAt };
+  }
+
+  /** Unused tokens of the account for this purpose stop working (e.g. reset links, once the password changed). */
+  async retire(userId: string, purpose: TokenPurpose, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [
+      userId,
+      purpose,
+    ]);
   }
 
   /** Earlier unused invitations of a patient stop working (a new one is being sent). */

@@ -5,13 +5,16 @@ import { Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
 import { AppException } from '../common/errors';
-import { EmailDto, ResetPasswordDto, TokenDto, VerifiedResponseDto } from './dto/verification.dto';
+import { EmailDto, TokenDto, VerifiedResponseDto } from './dto/verification.dto';
 import { VerificationService } from './verification.service';
 
-const ACCEPTED: MessageDto = { success: true, message: 'If the address belongs to an account that needs it, an email is on its way' };
+export const ACCEPTED: MessageDto = {
+  success: true,
+  message: 'If the address belongs to an account that needs it, an email is on its way',
+};
 
 @ApiTags('verification')
-@Controller('api/verification')
+@Controller('verification')
 export class VerificationController {
   constructor(private readonly verification: VerificationService) {}
 
@@ -51,35 +54,5 @@ export class VerificationController {
   resend(@Body() dto: EmailDto): MessageDto {
     this.verification.resend(dto.email);
     return ACCEPTED;
-  }
-}
-
-@ApiTags('password')
-@Controller('api/password')
-export class PasswordController {
-  constructor(private readonly verification: VerificationService) {}
-
-  /** Always 202, whatever the email; an existing account gets a single-use reset link (1 hour). */
-  @Post('forgot')
-  @Public()
-  @RateLimit('passwordForgot')
-  @HttpCode(202)
-  @ApiOperation({ operationId: 'forgotPassword', summary: 'Request a password reset link' })
-  @ApiAcceptedResponse({ type: MessageDto })
-  @ApiErrors(400, 415)
-  forgot(@Body() dto: EmailDto): MessageDto {
-    this.verification.forgotPassword(dto.email);
-    return ACCEPTED;
-  }
-
-  /** Spends the reset token and sets the new password; every earlier token of the account is revoked. */
-  @Post('reset')
-  @Public()
-  @HttpCode(200)
-  @ApiOperation({ operationId: 'resetPassword', summary: 'Set a new password with a reset token' })
-  @ApiErrors([400, 'VALIDATION_ERROR (password names the rule)'], 410, 415)
-  async reset(@Body() dto: ResetPasswordDto): Promise<MessageDto> {
-    await this.verification.resetPassword(dto.token, dto.password);
-    return { success: true, message: 'Password changed; log in with the new password' };
   }
 }

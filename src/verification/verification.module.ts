@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
-import { OneTimeToken } from './one-time-token.entity';
 import { OneTimeTokenService } from './one-time-token.service';
-import { PasswordController, VerificationController } from './verification.controller';
+import { PasswordController } from './password.controller';
+import { VerificationController } from './verification.controller';
 import { VerificationService } from './verification.service';
+import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OneTimeToken]), UsersModule],
+  imports: [MailModule, AuditModule, UsersModule],
   controllers: [VerificationController, PasswordController],
   providers: [OneTimeTokenService, VerificationService],
   exports: [OneTimeTokenService, VerificationService],

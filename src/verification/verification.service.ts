@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -9,8 +10,10 @@ import { MailService } from '../mail/mail.service';
 import { passwordResetMail, verificationMail } from '../mail/templates';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { User } from '../users/user.entity';
+import { PasswordChanged } from '../users/users.events';
 import { UsersService } from '../users/users.service';
 import { OneTimeTokenService } from './one-time-token.service';
+import { VerificationAudit } from './verification.audit';
 
 /**
  * Email verification and password reset. Mail goes out in the background: the HTTP answer never
@@ -49,7 +52,7 @@ export class VerificationService implements OnModuleDestroy {
       const spent = await this.tokens.consume('email_verification', token, manager);
       if (!spent.userId) return;
       await this.users.markEmailVerified(spent.userId, manager);
-      await this.audit.record({ action: 'email.verified', actorId: spent.userId, targetId: spent.userId }, manager);
+      await this.audit.record({ action: VerificationAudit.emailVerified, actorId: spent.userId, targetId: spent.userId }, manager);
     });
   }
 
@@ -85,8 +88,14 @@ export class VerificationService implements OnModuleDestroy {
       if (!spent.userId) return;
       await this.users.setPasswordHash(spent.userId, hash, manager);
       await this.users.markEmailVerified(spent.userId, manager);
-      await this.audit.record({ action: 'password.reset', actorId: spent.userId, targetId: spent.userId }, manager);
+      await this.audit.record({ action: VerificationAudit.passwordReset, actorId: spent.userId, targetId: spent.userId }, manager);
     });
+  }
+
+  /** A new password (changed or reset) retires the reset links sent before it, in the same transaction. */
+  @OnEvent(PasswordChanged.event, { suppressErrors: false })
+  async onPasswordChanged({ userId, manager }: PasswordChanged): Promise<void> {
+    await this.tokens.retire(userId, 'password_reset', manager);
   }
 
   private background(what: string, work: () => Promise<void>): void {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidationArguments } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
 import { PageMetaDto, PaginationQueryDto } from '../../common/pagination.dto';
-import { IsAccountEmail, IsName, IsOptionalNonNull, IsPassword, NormalizeEmail, Trim } from '../../common/validators';
+import { IsAccountEmail, IsName, IsOptionalNonNull, NormalizeEmail, Trim } from '../../common/validators';
 import { Patient } from '../patient.entity';
 
 /** A real calendar date, YYYY-MM-DD, not in the future and not before 1900. */
@@ -136,36 +136,4 @@ export class PatientResponseDto extends SuccessDto {
 export class PatientPageDto extends SuccessDto {
   data: PatientDto[];
   meta: PageMetaDto;
-}
-
-export class InviteDto {
-  @IsAccountEmail()
-  email: string;
-}
-
-export class InviteResponseDto extends SuccessDto {
-  message: string;
-  /** When the invitation link stops working (7 days). */
-  @ApiProperty({ format: 'date-time' })
-  expiresAt: string;
-}
-
-export class AcceptInvitationDto {
-  @IsString()
-  @MaxLength(256)
-  @ApiProperty({ example: 'q8f1Y2kM3xN4bP5cR6dS7eT8fU9gV0hW1iX2jY3kZ4l' })
-  token: string;
-
-  @IsPassword()
-  password: string;
-}
-
-export class AcceptInvitationResponseDto extends SuccessDto {
-  @ApiProperty({ format: 'uuid' })
-  uid: string;
-  email: string;
-  @ApiProperty({ enum: ['patient'] })
-  role: 'patient';
-  @ApiProperty({ enum: [true] })
-  emailVerified: true;
 }
