@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { EventEmitter } from 'node:events';
 import { Client, Notification } from 'pg';
 import { DataSource } from 'typeorm';
+import { ACCESS_CHANGED_CHANNEL } from '../database/notifications';
 import { AccessCache } from './access-cache';
 
-/** The channel the database announces access changes on (see migration AccessChangeNotifications). */
-export const ACCESS_CHANGED_CHANNEL = 'medisync_access_changed';
 /** How the listener's connection is named in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'medisync-api:access-listener';
 
@@ -42,7 +41,8 @@ export class AccessChangeListener implements OnApplicationBootstrap, OnApplicati
   };
 
   async onApplicationBootstrap(): Promise<void> {
-    // the embedded database delivers notifications on the connection that committed: a pooled one
+    // every pooled connection listens too: the one that commits a change hears it with its COMMIT,
+    // before the service answers (and the embedded database delivers only there)
     this.pool()?.on('notification', this.onNotification);
     await this.connect();
   }

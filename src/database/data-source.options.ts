@@ -8,6 +8,7 @@ import { RevokedToken } from '../auth/revoked-token.entity';
 import { Subscription } from '../subscriptions/subscription.entity';
 import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
+import { ACCESS_CHANGED_CHANNEL } from './notifications';
 import { pgDriver } from './pg-driver';
 
 export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
@@ -44,6 +45,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       statement_timeout: 15000,
+      // each session hears the access announcements, its own commits' included (see notifications.ts)
+      onConnect: (client: { query(sql: string): Promise<unknown> }) => client.query(`LISTEN ${ACCESS_CHANGED_CHANNEL}`),
     },
   };
 }

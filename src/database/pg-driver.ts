@@ -18,9 +18,7 @@ type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: (
  * error still marks the client unusable, so its next query fails as a connection error (503).
  *
  * Notifications (NOTIFY) that arrive on a pooled connection are re-emitted by the pool as
- * 'notification'. A PostgreSQL server sends them only to the session that LISTENs, so on a server
- * this never fires; the embedded database (one session shared by every connection) delivers them to
- * the connection that committed, which is one of these.
+ * 'notification' (every pooled connection LISTENs for access changes: see notifications.ts).
  */
 class ClassifyingPool extends pg.Pool {
   constructor(config?: pg.PoolConfig) {
