@@ -16,8 +16,11 @@ import type { Logger as Pino } from 'pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Every route is under /api, except the probes and metrics that operators' tools expect at the root. */
-export const GLOBAL_PREFIX = { prefix: 'api', exclude: ['health/live', 'health/ready', 'metrics'] };
+/**
+ * Every route is under /api, except the probes and metrics that operators' tools expect at the root,
+ * and Ayush Synapse's demo login at the path its documentation shows (it exists only with DEMO_MODE).
+ */
+export const GLOBAL_PREFIX = { prefix: 'api', exclude: ['health/live', 'health/ready', 'metrics', 'auth/login'] };
 
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
 export function trustProxyOption(value: string | undefined): boolean | number | string[] {

@@ -25,6 +25,13 @@ class ProbeModule {}
 const ADMIN = { email: 'root@example.org', password: 'Adm1n-Passw0rd' };
 /** What a doctor with an active subscription may do, as the login response says. */
 const SUBSCRIBED_DOCTOR = { canManageUsers: false, canCreateAppointments: true, canUseAiFeatures: true, canViewAnalytics: true };
+/** Ayush Synapse's flags, all true in demo mode (contract v2, "Demo login"). */
+const AYUSH_DEMO = {
+  can_access_all_endpoints: true,
+  can_view_all_data: true,
+  can_perform_translations: true,
+  can_access_fhir_resources: true,
+};
 const future = (days: number) => new Date(Date.now() + days * 86400_000).toISOString();
 
 describe('access control: roles, subscriptions, admin, audit', () => {
@@ -374,23 +381,33 @@ describe('demo mode (DEMO_MODE=true)', () => {
     await ctx.close();
   });
 
+  // v2 (contract, "Demo login"): user_id is echoed as sent (default "demo_user"), the account id is
+  // `uid`, and Ayush Synapse's four permission flags stand beside MediSync's; test/demo.e2e-spec.ts has the rest
   it('returns a token for a demo doctor (with an active plan) or admin, without a password', async () => {
     const doctor = await ctx.http.post('/api/auth/demo-login').send({}).expect(200);
-    expect(doctor.body).toMatchObject({ success: true, message: 'Authentication successful', role: 'doctor', demo_mode: true });
-    expect(doctor.body.permissions).toEqual(SUBSCRIBED_DOCTOR);
+    expect(doctor.body).toMatchObject({
+      success: true,
+      message: 'Authentication successful',
+      user_id: 'demo_user',
+      role: 'doctor',
+      demo_mode: true,
+    });
+    expect(doctor.body.permissions).toEqual({ ...AYUSH_DEMO, ...SUBSCRIBED_DOCTOR });
     const me = await ctx.http.get('/api/users/me').set('Authorization', `Bearer ${doctor.body.token}`).expect(200);
-    expect(me.body.user.id).toBe(doctor.body.user_id);
+    expect(me.body.user.id).toBe(doctor.body.uid);
     const again = await ctx.http.post('/api/auth/demo-login').send({ role: 'doctor' }).expect(200);
-    expect(again.body.user_id).toBe(doctor.body.user_id);
+    expect(again.body.uid).toBe(doctor.body.uid);
     const alice = await ctx.http.post('/api/auth/demo-login').send({ user_id: 'alice' }).expect(200);
-    expect(alice.body.user_id).not.toBe(doctor.body.user_id);
+    expect(alice.body.user_id).toBe('alice');
+    expect(alice.body.uid).not.toBe(doctor.body.uid);
     const adminLogin = await ctx.http.post('/api/auth/demo-login').send({ role: 'admin' }).expect(200);
     expect(adminLogin.body.permissions.canManageUsers).toBe(true);
     await ctx.http.get('/api/admin/users').set('Authorization', `Bearer ${adminLogin.body.token}`).expect(200);
   });
 
+  // v2: any non-empty string is a user_id ('../etc' included, see test/demo.e2e-spec.ts)
   it('refuses other roles and odd ids', async () => {
-    for (const body of [{ role: 'patient' }, { role: 'root' }, { user_id: '../etc' }, { user_id: 5 }, { password: 'x' }]) {
+    for (const body of [{ role: 'patient' }, { role: 'root' }, { user_id: '' }, { user_id: 5 }, { password: 'x' }]) {
       expectEnvelope((await ctx.http.post('/api/auth/demo-login').send(body).expect(400)).body, 400, 'VALIDATION_ERROR');
     }
   });
