@@ -6,7 +6,8 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
-import { ERRORS } from './common/errors';
+import { AppException, ERRORS } from './common/errors';
+import { jsonShapeProblem } from './common/json-limits';
 import { requestContext } from './common/request-context';
 import { AppConfig } from './config/config';
 import { createRootLogger } from './observability/logger';
@@ -50,10 +51,14 @@ export function configureHttp(app: NestFastifyApplication, metrics: MetricsServi
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   const json = fastify.getDefaultJsonParser('error', 'error');
-  // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : json(request, body as string, done),
-  );
+  // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body;
+  // a body nested too deep or with absurdly many properties is refused before anything recurses into it
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    const problem = jsonShapeProblem(body as string);
+    if (problem) return done(AppException.validation([{ field: 'body', message: problem }]), undefined);
+    return json(request, body as string, done);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
