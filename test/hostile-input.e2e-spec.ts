@@ -80,7 +80,16 @@ describe('hostile input never yields a 5xx, and every error is the envelope', ()
       method: 'post',
       path: () => '/api/register',
       fields: ['title', 'firstName', 'lastName', 'email', 'password', 'specialty', 'ehr_system_type', 'ehr_system_name'],
-      valid: { firstName: 'A', lastName: 'B', email: 'x@example.org', password: 'Str0ng-Passw0rd' },
+      valid: {
+        title: 'Dr.',
+        firstName: 'A',
+        lastName: 'B',
+        email: 'x@example.org',
+        password: 'Str0ng-Passw0rd',
+        specialty: 'Cardiology',
+        ehr_system_type: 'cloud',
+        ehr_system_name: 'OpenEMR',
+      },
     },
     {
       method: 'post',
