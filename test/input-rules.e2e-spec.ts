@@ -189,3 +189,49 @@ describe('input rules (contract v2): registration fields, names, dates', () => {
     });
   });
 });
+
+describe('invitations per account and day (INVITES_PER_DAY)', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startTestApp({ INVITES_PER_DAY: '2' });
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  const patientOf = async (token: string) =>
+    (
+      await ctx.http
+        .post('/api/patients')
+        .set(auth(token))
+        .send({ firstName: 'Max', lastName: 'Muster', dateOfBirth: '1980-01-01' })
+        .expect(201)
+    ).body.data.id as string;
+
+  it('a doctor sends at most INVITES_PER_DAY invitations, then 429 RATE_LIMITED with Retry-After; other doctors are not affected', async () => {
+    const doctor = await verifiedDoctor(ctx);
+    const patientId = await patientOf(doctor.token);
+    for (let i = 0; i < 2; i++) {
+      const sent = await ctx.http
+        .post(`/api/patients/${patientId}/invite`)
+        .set(auth(doctor.token))
+        .send({ email: uniqueEmail('patient') })
+        .expect(202);
+      expect(sent.headers['x-ratelimit-limit']).toBe('2');
+    }
+    const refused = await ctx.http
+      .post(`/api/patients/${await patientOf(doctor.token)}/invite`)
+      .set(auth(doctor.token))
+      .send({ email: uniqueEmail('patient') })
+      .expect(429);
+    expectEnvelope(refused.body, 429, 'RATE_LIMITED', 'Too many requests');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(86_000);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(86_400);
+    const other = await verifiedDoctor(ctx);
+    await ctx.http
+      .post(`/api/patients/${await patientOf(other.token)}/invite`)
+      .set(auth(other.token))
+      .send({ email: uniqueEmail('patient') })
+      .expect(202);
+  });
+});

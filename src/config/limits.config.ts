@@ -47,6 +47,12 @@ export class LimitsVariables {
   @Matches(RATE, { message: RATE_MESSAGE })
   LOGIN_LOCKOUT_GLOBAL = '20/15m';
 
+  /** Patient-portal invitations one account may send per 24 hours; 0: no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  INVITES_PER_DAY = 20;
+
   /** Unset: the rate-limit and lockout counters live in each process. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -81,6 +87,7 @@ export interface LimitsSlice {
   rateLimits: Record<RateLimitPolicy, RateLimit>;
   loginLockout: RateLimit;
   loginLockoutGlobal: RateLimit;
+  invitesPerDay: number;
   redisUrl?: string;
   redisKeyPrefix: string;
   bodyLimit: number;
@@ -99,6 +106,7 @@ export function limitsSlice(v: LimitsVariables): LimitsSlice {
     },
     loginLockout: parseRate(v.LOGIN_LOCKOUT),
     loginLockoutGlobal: parseRate(v.LOGIN_LOCKOUT_GLOBAL),
+    invitesPerDay: v.INVITES_PER_DAY,
     redisUrl: v.REDIS_URL,
     redisKeyPrefix: v.REDIS_KEY_PREFIX,
     bodyLimit: v.BODY_LIMIT,
