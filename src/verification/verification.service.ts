@@ -68,6 +68,11 @@ export class VerificationService implements OnModuleDestroy {
   forgotPassword(email: string): void {
     this.background('password reset', async () => {
       const user = await this.users.findByEmail(email);
+      // audited whether or not the account exists; repeats from one client within a minute are one event
+      await this.audit.recordCoalesced(
+        { action: VerificationAudit.passwordResetRequested, targetId: user?.id ?? null, details: { email } },
+        'POST /api/password/forgot',
+      );
       if (!user) return;
       const { token } = await this.tokens.issue('password_reset', user.id);
       const link = `${this.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
