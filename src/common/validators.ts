@@ -60,7 +60,11 @@ export const IsName = (max = 100) =>
     MinLength(1, { message: '$property must not be empty' }),
     MaxLength(max),
     Matches(PERSON_NAME, { message: '$property may contain only letters, marks, spaces, apostrophes, hyphens and dots' }),
-    ApiProperty({ minLength: 1, maxLength: max, pattern: PERSON_NAME.source }),
+    ApiProperty({
+      minLength: 1,
+      maxLength: max,
+      description: 'A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.',
+    }),
   );
 
 /** A short profile text (title, specialty, EHR system): trimmed, 1 to `max` characters, no control characters, no `://`. */
