@@ -16,6 +16,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const CONNECTIONS = 50;
 const LOGIN_CONNECTIONS = 8;
+// hostile bodies per second: BENCH_HOSTILE_ADDRESSES clients each at the default public limit (300/min)
+const HOSTILE_RATE = Math.max(1, Math.round((Number(process.env.BENCH_HOSTILE_ADDRESSES ?? 10) * 300) / 60));
+// a login body nested 2,400 levels deep (about 4.8 kB, far under the body limit)
+const NESTED_BODY = `{"email":${'['.repeat(2400)}${']'.repeat(2400)}}`;
 const APP_PORT = 3301;
 const FLOOR_PORT = 3302;
 const JWT_SECRET = randomBytes(48).toString('base64url');
@@ -114,7 +118,16 @@ async function main() {
     const email = 'bench.doctor@example.org';
     const reg = await api('/api/register', {
       method: 'POST',
-      body: JSON.stringify({ firstName: 'Bench', lastName: 'Doctor', email, password: PASSWORD }),
+      body: JSON.stringify({
+        title: 'Dr.',
+        firstName: 'Bench',
+        lastName: 'Doctor',
+        email,
+        password: PASSWORD,
+        specialty: 'Cardiology',
+        ehr_system_type: 'cloud',
+        ehr_system_name: 'OpenEMR',
+      }),
     });
     const c = new pg.Client({ connectionString: dbUrl });
     await c.connect();
@@ -191,6 +204,19 @@ async function main() {
       // a protected read while a login storm runs: hashing must stay off the event loop
       const [read, storm] = await Promise.all([run(scenarios['protected read'][0]), run({ ...scenarios.login[0], connections: 32 })]);
       one['read under login storm'] = { app: summary(read), storm: summary(storm) };
+      // a protected read while bodies nested 2,400 deep arrive at the public rate: refused while parsing (400)
+      const [readNested, hostile] = await Promise.all([
+        run(scenarios['protected read'][0]),
+        run({
+          url: `${app_}/api/login`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: NESTED_BODY,
+          connections: 4,
+          overallRate: HOSTILE_RATE,
+        }),
+      ]);
+      one['read under nested bodies'] = { app: summary(readNested), hostile: { ...summary(hostile), status4xx: hostile['4xx'] } };
       runs.push(one);
       console.error(`run ${n + 1}/${RUNS} done`);
     }
@@ -210,6 +236,7 @@ async function main() {
     });
     const readAloneP99 = med('protected read', 'app', 'p99');
     const readStormP99 = med('read under login storm', 'app', 'p99');
+    const readNestedP99 = med('read under nested bodies', 'app', 'p99');
     const targets = {
       'protected read': 0.6,
       'protected write': 0.5,
@@ -235,11 +262,27 @@ async function main() {
         target: 3,
         met: readStormP99 <= 3 * readAloneP99,
       },
+      readUnderNestedBodies: {
+        hostilePerSecond: HOSTILE_RATE,
+        p99Alone: readAloneP99,
+        p99UnderHostile: readNestedP99,
+        ratio: +(readNestedP99 / readAloneP99).toFixed(2),
+        target: 2,
+        met: readNestedP99 <= 2 * readAloneP99,
+        hostileAnswered4xx: median(runs.map((r) => r['read under nested bodies'].hostile.status4xx)),
+      },
       idleRssMb: +idleRss.toFixed(1),
       startToReadyMs: startToReady,
       readyAfterSpawnMs: startMs,
       errors: runs
-        .flatMap((r) => Object.values(r).flatMap((s) => Object.values(s).map((x) => x.errors + x.non2xx)))
+        // the hostile bodies are meant to be refused: their 400s are not errors
+        .flatMap((r) =>
+          Object.values(r).flatMap((s) =>
+            Object.entries(s)
+              .filter(([side]) => side !== 'hostile')
+              .map(([, x]) => x.errors + x.non2xx),
+          ),
+        )
         .reduce((a, b) => a + b, 0),
     };
     mkdirSync(join(root, 'bench/results'), { recursive: true });
@@ -260,6 +303,10 @@ async function main() {
     const s = result.readUnderLoginStorm;
     console.log(
       `\nprotected read p99: ${s.p99Alone} ms alone, ${s.p99UnderStorm} ms under a login storm (x${s.ratio}; target <= x3${s.met ? '' : ' !'})`,
+    );
+    const n = result.readUnderNestedBodies;
+    console.log(
+      `protected read p99: ${n.p99Alone} ms alone, ${n.p99UnderHostile} ms while ${n.hostilePerSecond}/s bodies nested 2,400 deep arrive (x${n.ratio}; target <= x2${n.met ? '' : ' !'})`,
     );
     console.log(
       `idle RSS after start: ${result.idleRssMb} MB (target <= 150); start to ready on PostgreSQL: ${result.startToReadyMs} ms (target <= 2000)`,

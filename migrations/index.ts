@@ -2,6 +2,7 @@ import { AccountCore1795305600000 } from './1795305600000-AccountCore';
 import { AccessControl1795305700000 } from './1795305700000-AccessControl';
 import { ClinicalResources1795305800000 } from './1795305800000-ClinicalResources';
 import { AccessChangeNotifications1795305900000 } from './1795305900000-AccessChangeNotifications';
+import { AuditCoalescing1795306000000 } from './1795306000000-AuditCoalescing';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   AccessControl1795305700000,
   ClinicalResources1795305800000,
   AccessChangeNotifications1795305900000,
+  AuditCoalescing1795306000000,
 ];

@@ -8,6 +8,7 @@ import { PatientsModule } from './patients/patients.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { RecordsModule } from './records/records.module';
 import { RateLimitGuard } from './abuse/rate-limit';
+import { QuotaGuard } from './abuse/quota';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
@@ -75,6 +76,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: RolesGuard },
         { provide: APP_GUARD, useExisting: SubscriptionGuard },
         { provide: APP_GUARD, useExisting: OwnershipGuard },
+        // last: a per-account daily quota (Abuse), counted only for calls every rule above admitted
+        { provide: APP_GUARD, useExisting: QuotaGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -4,15 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
-import { ERRORS } from './common/errors';
+import { AllExceptionsFilter, clientErrorResponse } from './common/all-exceptions.filter';
+import { AppException, ERRORS } from './common/errors';
+import { jsonShapeProblem } from './common/json-limits';
 import { requestContext } from './common/request-context';
 import { AppConfig } from './config/config';
 import { createRootLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
+
+/** Renders the errors Fastify raises before Nest sees the request, with the same code as every other error. */
+const FRAMEWORK_ERRORS = new AllExceptionsFilter();
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -43,6 +48,17 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     logger: false,
+    // a path Fastify cannot route (undecodable, or a parameter over maxParamLength) and a request Node's
+    // parser refuses (headers over the limit): the envelope, never Fastify's own body echoing the input
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      FRAMEWORK_ERRORS.respond(error, request, reply);
+    },
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error.code));
+      socket.destroy(error);
+    },
     // requests on open connections are still served while closing (a Fastify 503 would skip our envelope)
     return503OnClosing: false,
   });
@@ -53,12 +69,20 @@ export function configureHttp(app: NestFastifyApplication, metrics: MetricsServi
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   const json = fastify.getDefaultJsonParser('error', 'error');
-  // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : json(request, body as string, done),
-  );
+  // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body;
+  // a body nested too deep or with absurdly many properties is refused before anything recurses into it
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    const problem = jsonShapeProblem(body as string);
+    if (problem) return done(AppException.validation([{ field: 'body', message: problem }]), undefined);
+    return json(request, body as string, done);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // nothing under /api may be stored by a browser or a shared cache (tokens, health data); the
+    // public documents outside it (/docs, /docs-json) may be cached
+    if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?'))
+      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     done();
   });
   // one log line and one histogram observation per request; the route template, never the URL
@@ -123,6 +147,10 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         '| status | code |',
         '|---|---|',
         errorTable,
+        '',
+        '**Caching.** Every `/api` response, success or error, carries `Cache-Control: no-store` and `Pragma: no-cache`. The public documents outside `/api` (`/docs`, `/docs-json`) may be cached.',
+        '',
+        '**Input limits.** A JSON body nested deeper than 32 levels, or with more than 1000 properties in all, is refused while parsing: 400 `VALIDATION_ERROR` with a `body` detail. An undecodable path (e.g. `%ff`) or a path parameter over 100 characters is 400 `VALIDATION_ERROR` with a `path` detail; request headers over 16 kB are 431 `HEADERS_TOO_LARGE`. These errors, like every other, are the envelope with a `requestId`, and no error echoes the request back.',
         '',
         '**Email.** Registration returns 201 as soon as the account is stored; the verification email is sent in the background, and if it cannot be delivered the user asks for another with `POST /api/verification/resend`. Resend and forgot-password always answer 202, so they reveal nothing about which emails have accounts. Emailed links carry the token as the `token` query parameter.',
       ].join('\n'),

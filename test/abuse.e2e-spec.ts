@@ -1,4 +1,5 @@
 import { AuditService } from '../src/audit/audit.service';
+import { tokenFrom } from './support/smtp';
 import { expectEnvelope, PASSWORD, registration, startTestApp, TestContext, uniqueEmail, verifiedDoctor } from './support/app';
 
 const CONTRACT_LIMITS = {
@@ -95,10 +96,11 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY=true)', () => {
   });
 });
 
-describe('login lockout per email', () => {
+describe('login lockout per (email, client IP) and per email (contract v2)', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await startTestApp({ LOGIN_LOCKOUT: '5/15m' });
+    // the defaults: LOGIN_LOCKOUT 5/15m, LOGIN_LOCKOUT_GLOBAL 20/15m; client addresses from X-Forwarded-For
+    ctx = await startTestApp({ TRUST_PROXY: 'true' });
   });
   afterAll(async () => {
     await ctx.close();
@@ -106,7 +108,54 @@ describe('login lockout per email', () => {
 
   const login = (email: string, password: string) => ctx.http.post('/api/login').send({ email, password });
 
-  it('5 failures lock the email for 15 minutes: ACCOUNT_LOCKED with Retry-After even with the right password', async () => {
+  const loginFrom = (ip: string, email: string, password: string) =>
+    ctx.http.post('/api/login').set('X-Forwarded-For', ip).send({ email, password });
+  const lockEvents = async (email: string) =>
+    (await ctx.app.get(AuditService).list({ action: 'login.locked', limit: 100 })).rows.filter(
+      (e) => e.details?.email === email && e.details?.lockedNow === true,
+    );
+
+  it('5 failures from one address lock only that address: the colleague at another address still logs in', async () => {
+    const doctor = await verifiedDoctor(ctx);
+    for (let i = 0; i < 5; i++) await loginFrom('198.51.100.1', doctor.email, 'Wrong-Passw0rd').expect(401);
+    const locked = await loginFrom('198.51.100.1', doctor.email, PASSWORD).expect(429);
+    expectEnvelope(locked.body, 429, 'ACCOUNT_LOCKED', 'Account temporarily locked');
+    await loginFrom('198.51.100.2', doctor.email, PASSWORD).expect(200);
+    expect((await lockEvents(doctor.email)).map((e) => e.details?.scope)).toEqual(['client']);
+  });
+
+  it('20 failures from many addresses lock the email everywhere, are audited, and mail the owner once with a reset link', async () => {
+    const doctor = await verifiedDoctor(ctx);
+    // 4 from each of 5 addresses: no single address reaches its own limit
+    for (let i = 0; i < 20; i++) await loginFrom(`203.0.113.${Math.floor(i / 4)}`, doctor.email, 'Wrong-Passw0rd').expect(401);
+    const res = await loginFrom('192.0.2.99', doctor.email, PASSWORD).expect(429);
+    expectEnvelope(res.body, 429, 'ACCOUNT_LOCKED');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(890);
+    expect((await lockEvents(doctor.email)).map((e) => [e.details?.scope, e.targetId])).toEqual([['email', doctor.uid]]);
+    const notice = await ctx.mailbox.waitFor(doctor.email, 2); // #1 was the verification mail
+    expect(notice.subject).toBe('Your MediSync account was locked after failed logins');
+    await ctx.http
+      .post('/api/password/reset')
+      .send({ token: tokenFrom(notice), password: 'N3w-Passw0rd!' })
+      .expect(200);
+    // refused attempts during the lock neither count nor mail again
+    for (let i = 0; i < 3; i++) await loginFrom(`192.0.2.${i}`, doctor.email, 'Wrong-Passw0rd').expect(429);
+    await ctx.http.post('/api/login').send({ email: uniqueEmail(), password: 'x' }).expect(401);
+    expect(ctx.mailbox.countTo(doctor.email)).toBe(2);
+    expect(await lockEvents(doctor.email)).toHaveLength(1);
+  });
+
+  it('an email without an account behaves the same (no enumeration)', async () => {
+    const ghost = uniqueEmail('ghost');
+    for (let i = 0; i < 5; i++) await loginFrom('198.51.100.7', ghost, 'Wrong-Passw0rd').expect(401);
+    expectEnvelope((await loginFrom('198.51.100.7', ghost, 'Wrong-Passw0rd').expect(429)).body, 429, 'ACCOUNT_LOCKED');
+    await loginFrom('198.51.100.8', ghost, 'Wrong-Passw0rd').expect(401);
+    for (let i = 1; i < 20; i++) await loginFrom(`198.51.101.${Math.floor(i / 4)}`, ghost, 'Wrong-Passw0rd');
+    expectEnvelope((await loginFrom('192.0.2.200', ghost, 'Wrong-Passw0rd').expect(429)).body, 429, 'ACCOUNT_LOCKED');
+    expect((await lockEvents(ghost)).map((e) => e.details?.scope).sort()).toEqual(['client', 'email']);
+  });
+
+  it('5 failures lock the email for this client for 15 minutes: ACCOUNT_LOCKED with Retry-After even with the right password', async () => {
     const doctor = await verifiedDoctor(ctx);
     for (let i = 0; i < 5; i++) await login(doctor.email, 'Wrong-Passw0rd').expect(401);
     const res = await login(doctor.email.toUpperCase(), PASSWORD).expect(429);
@@ -132,7 +181,7 @@ describe('login lockout per email', () => {
     await login(doctor.email, PASSWORD).expect(200);
   });
 
-  it('counts 50 parallel wrong passwords as 50 and records the lock in the audit trail', async () => {
+  it('counts 50 parallel wrong passwords as 50 and records each lock once in the audit trail', async () => {
     const doctor = await verifiedDoctor(ctx);
     const results = await Promise.all(Array.from({ length: 50 }, () => login(doctor.email, 'Wrong-Passw0rd')));
     expect(results.every((r) => r.status === 401 || r.status === 429)).toBe(true);
@@ -142,7 +191,7 @@ describe('login lockout per email', () => {
     const locked = admin.rows.filter((e) => e.action === 'login.locked');
     expect(failed).toBe(results.filter((r) => r.status === 401).length);
     expect(failed).toBeGreaterThanOrEqual(5);
-    expect(locked.length).toBe(1);
+    expect(locked.map((e) => e.details?.scope).sort()).toEqual(['client', 'email']);
   });
 
   it('refuses the most common passwords at registration, naming password', async () => {

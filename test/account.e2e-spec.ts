@@ -69,7 +69,8 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
       const res = await ctx.http.post('/api/register').send({ email: 'not-an-email', firstName: 42, password: PASSWORD }).expect(400);
       expectEnvelope(res.body, 400, 'VALIDATION_ERROR');
       const fields = new Set(res.body.details.map((d: { field: string }) => d.field));
-      expect(fields).toEqual(new Set(['email', 'firstName', 'lastName']));
+      // all eight registration fields are required (contract: MediSync's "Required Fields")
+      expect(fields).toEqual(new Set(['email', 'firstName', 'lastName', 'title', 'specialty', 'ehr_system_type', 'ehr_system_name']));
     });
 
     it('answers 409 EMAIL_TAKEN for an email registered in another letter case', async () => {

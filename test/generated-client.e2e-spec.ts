@@ -23,7 +23,18 @@ describe('a client generated from the OpenAPI document', () => {
   it('registers, verifies, logs in, starts a trial, and manages a patient, an appointment, a record, AI and analytics', async () => {
     const email = uniqueEmail('integrator');
     const password = 'Integr4tor-Passw0rd';
-    const reg = await api.POST('/api/register', { body: { firstName: 'Ada', lastName: 'Lovelace', email, password, title: 'Dr.' } });
+    const reg = await api.POST('/api/register', {
+      body: {
+        title: 'Dr.',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email,
+        password,
+        specialty: 'Mathematics',
+        ehr_system_type: 'cloud',
+        ehr_system_name: 'Analytical Engine',
+      },
+    });
     expect(reg.response.status).toBe(201);
     expect(reg.data?.emailVerified).toBe(false);
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import request from 'supertest';
 import { expectEnvelope, startTestApp, TestContext, verifiedDoctor } from './support/app';
 
 /** Any JSON value an attacker might send in a field. */
@@ -79,7 +80,16 @@ describe('hostile input never yields a 5xx, and every error is the envelope', ()
       method: 'post',
       path: () => '/api/register',
       fields: ['title', 'firstName', 'lastName', 'email', 'password', 'specialty', 'ehr_system_type', 'ehr_system_name'],
-      valid: { firstName: 'A', lastName: 'B', email: 'x@example.org', password: 'Str0ng-Passw0rd' },
+      valid: {
+        title: 'Dr.',
+        firstName: 'A',
+        lastName: 'B',
+        email: 'x@example.org',
+        password: 'Str0ng-Passw0rd',
+        specialty: 'Cardiology',
+        ehr_system_type: 'cloud',
+        ehr_system_name: 'OpenEMR',
+      },
     },
     {
       method: 'post',
@@ -162,5 +172,108 @@ describe('hostile input never yields a 5xx, and every error is the envelope', ()
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+/** `{"f":[[[…]]]}` or `{"f":{"a":{"a":…}}}`, `depth` levels in all (the outer object counts). */
+const nested = (field: string, depth: number, kind: 'array' | 'object' | 'mixed') => {
+  let open = '';
+  let close = '';
+  for (let i = 1; i < depth; i++) {
+    const asArray = kind === 'array' || (kind === 'mixed' && i % 2 === 0);
+    open += asArray ? '[' : '{"a":';
+    close = (asArray ? ']' : '}') + close;
+  }
+  return `{${JSON.stringify(field)}:${open}1${close}}`;
+};
+
+describe('deeply nested JSON is refused while parsing, on every public body route', () => {
+  let ctx: TestContext;
+  let publicBodyRoutes: Array<{ method: string; path: string }>;
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ DEMO_MODE: 'true', LOGIN_LOCKOUT: '0' });
+    // every operation that takes a body and needs no token, read from the OpenAPI document, so a new
+    // public route is covered without editing this list
+    const doc = (await ctx.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown[] }>>;
+    };
+    publicBodyRoutes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.requestBody && !op.security?.length)
+        .map(([method]) => ({ method, path })),
+    );
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('finds the public body routes', () => {
+    expect(publicBodyRoutes.map((r) => r.path).sort()).toEqual(
+      expect.arrayContaining([
+        '/api/auth/demo-login',
+        '/api/invitations/accept',
+        '/api/login',
+        '/api/password/forgot',
+        '/api/password/reset',
+        '/api/register',
+        '/api/verification/resend',
+        '/api/verification/verify',
+      ]),
+    );
+  });
+
+  it('2,400 levels (under the body limit) is 400 VALIDATION_ERROR naming the body, on each of them', async () => {
+    for (const { method, path } of publicBodyRoutes) {
+      for (const kind of ['array', 'object', 'mixed'] as const) {
+        const body = nested('email', 2400, kind);
+        expect(body.length).toBeLessThan(100 * 1024);
+        const res = await (ctx.http as unknown as Record<string, (p: string) => request.Test>)
+          [method](path)
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect({ path, kind, status: res.status }).toEqual({ path, kind, status: 400 });
+        expectEnvelope(res.body, 400, 'VALIDATION_ERROR', 'Validation failed');
+        expect(res.body.details).toEqual([{ field: 'body', message: 'Body is nested deeper than 32 levels' }]);
+      }
+    }
+  });
+
+  it('any depth over 32, anywhere in the body, is refused; 32 levels still reach validation', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...publicBodyRoutes),
+        fc.integer({ min: 33, max: 3000 }),
+        fc.constantFrom('array', 'object', 'mixed'),
+        fc.string({ maxLength: 10 }),
+        async (route, depth, kind, field) => {
+          const res = await (ctx.http as unknown as Record<string, (p: string) => request.Test>)
+            [route.method](route.path)
+            .set('Content-Type', 'application/json')
+            .send(nested(field, depth, kind as 'array'));
+          expect(res.status).toBe(400);
+          expect(res.body.details).toEqual([{ field: 'body', message: 'Body is nested deeper than 32 levels' }]);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    const atLimit = await ctx.http
+      .post('/api/login')
+      .set('Content-Type', 'application/json')
+      .send(nested('email', 32, 'array'));
+    expectEnvelope(atLimit.body, 400, 'VALIDATION_ERROR');
+    expect(atLimit.body.details).not.toContainEqual(expect.objectContaining({ field: 'body' }));
+  });
+
+  it('brackets inside strings do not count, and absurdly many properties are refused', async () => {
+    const res = await ctx.http
+      .post('/api/login')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: '['.repeat(5000), password: '{"a":'.repeat(1000) }));
+    expectEnvelope(res.body, 400, 'VALIDATION_ERROR');
+    expect(res.body.details).not.toContainEqual(expect.objectContaining({ field: 'body' }));
+    const many = JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 0])));
+    const wide = await ctx.http.post('/api/login').set('Content-Type', 'application/json').send(many).expect(400);
+    expect(wide.body.details).toEqual([{ field: 'body', message: 'Body has more than 1000 properties' }]);
   });
 });

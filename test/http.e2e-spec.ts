@@ -1,3 +1,5 @@
+import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expectEnvelope, registration, startTestApp, TestContext, uniqueEmail } from './support/app';
 
 describe('HTTP conventions: envelope, request ids, parsing, health and docs', () => {
@@ -131,5 +133,75 @@ describe('security headers and CORS', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     const get = await ctx.http.get('/health/live').set('Origin', 'https://evil.example').expect(200);
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('every error from any layer is the envelope, and /api is never cached', () => {
+  let ctx: TestContext;
+  let port: number;
+  beforeAll(async () => {
+    ctx = await startTestApp();
+    port = (ctx.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  /** A request exactly as written (supertest would re-encode the path). */
+  const raw = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('400 for an undecodable path (FST_ERR_BAD_URL), without echoing it', async () => {
+    const res = await raw('/api/patients/%ff%fe-<script>');
+    expect(res.status).toBe(400);
+    const body = JSON.parse(res.text) as Record<string, unknown>;
+    expectEnvelope(body, 400, 'VALIDATION_ERROR', 'Validation failed');
+    expect(body.details).toEqual([{ field: 'path', message: 'The path is not a valid URL' }]);
+    expect(res.headers['x-request-id']).toBe(body.requestId);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).not.toMatch(/%ff|script|FST_/i);
+  });
+
+  it('a path parameter over the router limit (FST_ERR_MAX_PARAM_LENGTH) is 400 in the envelope, without echoing it', async () => {
+    const res = await raw(`/api/patients/${'x'.repeat(150)}canary`, { authorization: 'Bearer x' });
+    expect(res.status).toBe(400);
+    const body = JSON.parse(res.text) as Record<string, unknown>;
+    expectEnvelope(body, 400, 'VALIDATION_ERROR');
+    expect(body.details).toEqual([{ field: 'path', message: 'A path parameter is too long' }]);
+    expect(res.headers['x-request-id']).toBe(body.requestId);
+    expect(res.text).not.toMatch(/canary|FST_/);
+  });
+
+  it('431 for headers over the limit, in the envelope with a request id, without echoing them', async () => {
+    const res = await raw('/api/users/me', { 'x-filler': `canary${'a'.repeat(20_000)}` });
+    expect(res.status).toBe(431);
+    const body = JSON.parse(res.text) as Record<string, unknown>;
+    expectEnvelope(body, 431, 'HEADERS_TOO_LARGE', 'Request headers are too large');
+    expect(res.headers['x-request-id']).toBe(body.requestId);
+    expect(res.text).not.toMatch(/canary/);
+  });
+
+  it('every /api response says Cache-Control: no-store and Pragma: no-cache: success, error, public and protected', async () => {
+    for (const res of [
+      await ctx.http.get('/api/subscriptions/plans').expect(200),
+      await ctx.http.get('/api/users/me').expect(401),
+      await ctx.http.get('/api/nope').expect(404),
+      await ctx.http.post('/api/login').send({ email: 'x@example.org', password: 'Wrong-Passw0rd' }).expect(401),
+      await ctx.http.post('/api/login').set('Content-Type', 'application/json').send('{').expect(400),
+    ]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+    }
+    // the public OpenAPI document is outside /api and may be cached
+    expect((await ctx.http.get('/docs-json').expect(200)).headers['cache-control']).not.toBe('no-store');
   });
 });

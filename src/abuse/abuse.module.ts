@@ -6,6 +6,7 @@ import { ObservabilityModule } from '../observability/observability.module';
 import { COUNTER_STORE, CounterStore, MemoryCounterStore } from './counter-store';
 import { CounterThrottlerStorage } from './counter-throttler-storage';
 import { LockoutService } from './lockout.service';
+import { QuotaGuard } from './quota';
 import { RateLimitGuard } from './rate-limit';
 import { RedisCounterStore } from './redis-counter-store';
 
@@ -41,7 +42,7 @@ export class CounterStoreModule {}
       }),
     }),
   ],
-  providers: [LockoutService, RateLimitGuard],
-  exports: [LockoutService, RateLimitGuard],
+  providers: [LockoutService, RateLimitGuard, QuotaGuard],
+  exports: [LockoutService, RateLimitGuard, QuotaGuard],
 })
 export class AbuseModule {}

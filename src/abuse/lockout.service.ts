@@ -1,13 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { COUNTER_STORE, CounterStore } from './counter-store';
 
+/** Which lock a login ran into or set: one client address for the email, or the email everywhere. */
+export type LockScope = 'client' | 'email';
+
+export interface FailureOutcome {
+  /** This failure locked the (email, client IP) pair (LOGIN_LOCKOUT). */
+  clientLocked: boolean;
+  /** This failure locked the email everywhere (LOGIN_LOCKOUT_GLOBAL); true for exactly one failure per lock. */
+  emailLocked: boolean;
+}
+
 /**
- * Login lockout per email (LOGIN_LOCKOUT, default 5 failures in 15 minutes lock the email for 15
- * minutes), whether or not an account has that email. Counts are atomic in the store, so 50 parallel
- * wrong passwords count 50.
+ * Login lockout (contract v2), in two tiers, whether or not an account has the email:
+ * - per (email, client IP): LOGIN_LOCKOUT, default 5 failures in 15 minutes lock that pair only, so
+ *   someone guessing from one address cannot lock the owner out of theirs;
+ * - per email from any address: LOGIN_LOCKOUT_GLOBAL, default 20 in 15 minutes lock the email
+ *   everywhere (a distributed guess).
+ * Counts are atomic in the counter store (Redis across instances), so 50 parallel failures count 50.
  */
 @Injectable()
 export class LockoutService {
@@ -25,26 +39,39 @@ export class LockoutService {
     }
   }
 
-  private key(kind: 'fail' | 'lock', email: string) {
-    return `lockout:${kind}:${email.trim().toLowerCase()}`;
+  private key(kind: 'fail' | 'lock', email: string, ip?: string) {
+    const address = ip === undefined ? '' : `:${createHash('sha256').update(ip).digest('base64url').slice(0, 16)}`;
+    return `lockout:${kind}${ip === undefined ? '' : ':ip'}:${email.trim().toLowerCase()}${address}`;
   }
 
-  /** Seconds the email stays locked, or 0. */
-  async lockedFor(email: string): Promise<number> {
-    const ms = await this.guarded(() => this.store.ttl(this.key('lock', email)));
-    return ms > 0 ? Math.ceil(ms / 1000) : 0;
+  /** Seconds this email stays locked for this client, and which lock holds it; 0 when none does. */
+  async lockedFor(email: string, ip: string): Promise<{ seconds: number; scope: LockScope | null }> {
+    const [pair, everywhere] = await this.guarded(() =>
+      Promise.all([this.store.ttl(this.key('lock', email, ip)), this.store.ttl(this.key('lock', email))]),
+    );
+    if (everywhere > 0 && everywhere >= pair) return { seconds: Math.ceil(everywhere / 1000), scope: 'email' };
+    if (pair > 0) return { seconds: Math.ceil(pair / 1000), scope: 'client' };
+    return { seconds: 0, scope: null };
   }
 
-  /** Counts a failure; returns true when this failure locked the email. */
-  async recordFailure(email: string): Promise<boolean> {
-    const { limit, windowMs } = this.config.loginLockout;
+  /** Counts a failure in both tiers; says which lock this very failure set. */
+  async recordFailure(email: string, ip: string): Promise<FailureOutcome> {
+    const [clientLocked, emailLocked] = await Promise.all([
+      this.count(this.config.loginLockout, email, ip),
+      this.count(this.config.loginLockoutGlobal, email),
+    ]);
+    return { clientLocked, emailLocked };
+  }
+
+  private async count({ limit, windowMs }: { limit: number; windowMs: number }, email: string, ip?: string): Promise<boolean> {
     if (limit === 0) return false;
-    const { count } = await this.guarded(() => this.store.increment(this.key('fail', email), windowMs));
+    const { count } = await this.guarded(() => this.store.increment(this.key('fail', email, ip), windowMs));
     if (count < limit) return false;
-    return this.guarded(() => this.store.setIfAbsent(this.key('lock', email), windowMs));
+    return this.guarded(() => this.store.setIfAbsent(this.key('lock', email, ip), windowMs));
   }
 
-  async reset(email: string): Promise<void> {
-    await this.guarded(() => this.store.delete(this.key('fail', email)));
+  /** A correct password from this client clears its count (the email-wide count keeps running). */
+  async reset(email: string, ip: string): Promise<void> {
+    await this.guarded(() => this.store.delete(this.key('fail', email, ip)));
   }
 }

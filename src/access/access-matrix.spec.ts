@@ -9,6 +9,7 @@ import type { SubscriptionState } from '../subscriptions/plans';
 import { SubscriptionGuard } from '../subscriptions/subscription.guard';
 import { RolesGuard } from '../users/roles.guard';
 import { Role } from '../users/user.entity';
+import { AccessDenials } from './access-denials';
 import { AccessService } from './access.service';
 import type { OwnershipPolicy } from './ownership-policy';
 import { OwnershipGuard } from './ownership.guard';
@@ -74,17 +75,36 @@ const patients: OwnershipPolicy = {
 
 describe('access matrix: every guard of the chain, from one declaration', () => {
   const reflector = new Reflector();
-  const roles = new RolesGuard(reflector);
-  const subscription = new SubscriptionGuard(reflector);
+  /** The rules each 403 was recorded under (AccessDenials audits them as access.denied). */
+  const denied: string[] = [];
+  const denials = {
+    record: (_ctx: unknown, rule: string) => {
+      denied.push(rule);
+      return Promise.resolve();
+    },
+  } as unknown as AccessDenials;
+  const roles = new RolesGuard(reflector, denials);
+  const subscription = new SubscriptionGuard(reflector, denials);
   const access = new AccessService();
   access.register(patients);
-  const ownership = new OwnershipGuard(reflector, access);
+  const ownership = new OwnershipGuard(reflector, access, denials);
   /** The chain after authentication, in the order AppModule registers it. */
   const chain = (decorator: MethodDecorator | undefined, user: Principal | undefined, request = {}) =>
     outcome(async () => {
       const ctx = contextFor(decorator, user, request);
-      return roles.canActivate(ctx) && subscription.canActivate(ctx) && (await ownership.canActivate(ctx));
+      return (await roles.canActivate(ctx)) && (await subscription.canActivate(ctx)) && (await ownership.canActivate(ctx));
     });
+
+  it('every 403 of the chain is recorded with its rule before it is thrown; 404 and 400 are not', async () => {
+    denied.length = 0;
+    await chain(Auth({ roles: ['admin'] }), principal('doctor'));
+    await chain(Auth({ roles: ['doctor'], subscription: 'ai' }), principal('doctor'));
+    const owned = Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } });
+    await chain(owned, principal('doctor', 'doctor-b'), { params: { id: PATIENT_OF_A } });
+    await chain(owned, principal('doctor', 'doctor-a'), { params: { id: MISSING } });
+    await chain(owned, principal('doctor', 'doctor-a'), { params: { id: PATIENT_OF_A } });
+    expect(denied).toEqual(['ROLE_REQUIRED', 'SUBSCRIPTION_REQUIRED', 'NOT_OWNER']);
+  });
 
   it('public routes pass every guard without a principal', async () => {
     expect(await chain(Public(), undefined)).toBe('true');

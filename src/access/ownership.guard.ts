@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { principalOf } from '../auth/principal';
 import { AppException } from '../common/errors';
+import { AccessDenials } from './access-denials';
 import { AccessService } from './access.service';
 import { ownsOf } from './owns';
 
@@ -18,6 +19,7 @@ export class OwnershipGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessService,
+    private readonly denials: AccessDenials,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,7 +33,13 @@ export class OwnershipGuard implements CanActivate {
       if (rule.in === 'body') return true;
       throw AppException.validation([{ field: rule.param, message: `${rule.param} must be a UUID` }]);
     }
-    await this.access.require(principal, rule.resource, [id], rule.orPatient ?? false);
+    try {
+      await this.access.require(principal, rule.resource, [id], rule.orPatient ?? false);
+    } catch (error) {
+      if (error instanceof AppException && error.code === 'NOT_OWNER')
+        await this.denials.record(context, 'NOT_OWNER', { id, type: rule.resource });
+      throw error;
+    }
     return true;
   }
 }

@@ -19,11 +19,17 @@ import {
 export class AppointmentsController {
   constructor(private readonly appointments: AppointmentsService) {}
 
-  /** For one of the caller's own patients; needs an active subscription whose plan includes appointments. */
+  /**
+   * For one of the caller's own patients; needs an active subscription whose plan includes appointments.
+   * Times lie between 1900-01-01 and 2100-12-31 (UTC, offsets at most ±14:00), and an appointment is one
+   * sitting: it ends after it starts and lasts less than 24 hours. A consultation, a procedure or an
+   * overnight observation fits; a longer stay is several appointments or a record, and a multi-day span is
+   * far more often a mistyped date than a real booking, so it is refused rather than stored.
+   */
   @Post()
   @Auth({ roles: ['doctor'], subscription: 'appointments', owns: { resource: 'patient', param: 'patientId', in: 'body' } })
   @ApiOperation({ operationId: 'createAppointment', summary: 'Book an appointment' })
-  @ApiErrors([400, 'VALIDATION_ERROR (endsAt must be after startsAt)'], 415)
+  @ApiErrors([400, 'VALIDATION_ERROR (times outside 1900-01-01..2100-12-31; endsAt not after startsAt, or 24 hours or more after it)'], 415)
   async create(@CurrentUser() user: Principal, @Body() dto: CreateAppointmentDto): Promise<AppointmentResponseDto> {
     return { success: true, data: toAppointmentDto(await this.appointments.create(user, dto)) };
   }

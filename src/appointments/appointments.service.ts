@@ -12,9 +12,14 @@ import { Appointment, AppointmentStatus } from './appointment.entity';
 import { AppointmentQueryDto, CreateAppointmentDto, UpdateAppointmentDto } from './dto/appointments.dto';
 import { AppointmentsAudit } from './appointments.audit';
 
+/** An appointment is one sitting: it ends after it starts and lasts less than a day (see CreateAppointmentDto). */
+export const MAX_APPOINTMENT_MS = 24 * 60 * 60 * 1000;
+
 const endsAfterStarts = (startsAt: Date, endsAt: Date) => {
   if (endsAt.getTime() <= startsAt.getTime())
     throw AppException.validation([{ field: 'endsAt', message: 'endsAt must be after startsAt' }]);
+  if (endsAt.getTime() - startsAt.getTime() >= MAX_APPOINTMENT_MS)
+    throw AppException.validation([{ field: 'endsAt', message: 'endsAt must be less than 24 hours after startsAt' }]);
 };
 
 @Injectable()

@@ -17,6 +17,7 @@ export class AuditController {
   @ApiErrors(400)
   async list(@Query() query: AuditQueryDto): Promise<AuditEventPageDto> {
     const { rows, total, page, limit } = await this.audit.list(query);
-    return { success: true, data: rows.map(toAuditEventDto), meta: { page, limit, total } };
+    const counts = await this.audit.counts(rows.map((r) => r.id));
+    return { success: true, data: rows.map((r) => toAuditEventDto(r, counts.get(r.id) ?? 1)), meta: { page, limit, total } };
   }
 }

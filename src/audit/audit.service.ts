@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,7 +17,7 @@ export interface AuditEntry {
   action: AuditAction;
   actorId?: string | null;
   targetId?: string | null;
-  targetType?: 'user' | 'subscription' | 'patient' | 'appointment' | 'record';
+  targetType?: 'user' | 'subscription' | 'patient' | 'appointment' | 'record' | (string & {});
   /** Non-secret facts only: never a password, token or hash. */
   details?: Record<string, unknown>;
 }
@@ -56,6 +57,59 @@ export class AuditService {
     } catch (error) {
       this.logger.error(`could not record ${entry.action}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * Records an event that callers can repeat at will (a 403 denial, a forgot-password request) without
+   * letting them flood the trail: repeats of the same action by the same principal (the actor, else the
+   * client IP) on the same `route` within one minute (clock-aligned windows) are one event whose `count`
+   * grows. The event is appended once per window (audit_events stays append-only); the count lives in
+   * audit_event_counts, upserted atomically, so it holds across instances. Never throws: a failure to
+   * audit is logged and the request goes on.
+   */
+  async recordCoalesced(entry: AuditEntry, route: string): Promise<void> {
+    const ctx = requestContext.getStore();
+    const principal = entry.actorId ?? `ip:${ctx?.ip ?? 'unknown'}`;
+    const key = `${entry.action}|${principal}|${route}|${Math.floor(Date.now() / 60_000)}`;
+    const eventId = randomUUID();
+    try {
+      const [row] = await this.db.query<Array<{ event_id: string }>>(
+        `INSERT INTO audit_event_counts (coalesce_key, event_id) VALUES ($1, $2)
+         ON CONFLICT (coalesce_key) DO UPDATE SET count = audit_event_counts.count + 1, last_at = now()
+         RETURNING event_id`,
+        [key.slice(0, 1000), eventId],
+      );
+      if (row?.event_id !== eventId) return; // a repeat: counted
+      await this.insert({ ...entry, details: { ...entry.details, route } }, eventId);
+    } catch (error) {
+      this.logger.error(`could not record ${entry.action}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async insert(entry: AuditEntry, id: string): Promise<void> {
+    const ctx = requestContext.getStore();
+    const details = entry.details ? Object.fromEntries(Object.entries(entry.details).filter(([k]) => !SECRET_KEYS.test(k))) : null;
+    await this.db.manager.insert(AuditEvent, {
+      id,
+      action: entry.action,
+      actorId: entry.actorId ?? null,
+      targetId: entry.targetId ?? null,
+      targetType: entry.targetType ?? (entry.targetId ? 'user' : null),
+      ip: ctx?.ip ?? null,
+      userAgent: ctx?.userAgent?.slice(0, 512) ?? null,
+      requestId: ctx?.requestId ?? null,
+      details: details as never,
+    });
+  }
+
+  /** How many times each of these events happened (1 unless coalesced). */
+  async counts(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.query<Array<{ event_id: string; count: number }>>(
+      `SELECT event_id, count FROM audit_event_counts WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.event_id, Number(r.count)]));
   }
 
   async list(query: AuditQueryDto): Promise<{ rows: AuditEvent[]; total: number; page: number; limit: number }> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
@@ -31,10 +31,10 @@ export class AuthController {
   @ApiOperation({ operationId: 'login', summary: 'Log in' })
   @ApiErrors(400, [401, 'INVALID_CREDENTIALS'], [403, 'EMAIL_NOT_VERIFIED (only after a correct password)'], 415, [
     429,
-    'RATE_LIMITED (per IP) or ACCOUNT_LOCKED (per email, after 5 failures in 15 minutes); see Retry-After',
+    'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
   ])
-  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponseDto> {
+    return this.auth.login(dto, ip);
   }
 
   /** Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. */

@@ -54,31 +54,37 @@ export class AuthService {
    * A wrong password is INVALID_CREDENTIALS whether or not the account exists (an unknown email
    * still spends one argon2 verification); only a right password reveals EMAIL_NOT_VERIFIED. A
    * disabled account gets INVALID_CREDENTIALS too, so its state is not revealed. A locked email gets
-   * ACCOUNT_LOCKED before any password is checked, even the right one.
+   * ACCOUNT_LOCKED before any password is checked, even the right one: locked for this client IP after
+   * LOGIN_LOCKOUT failures from it, or everywhere after LOGIN_LOCKOUT_GLOBAL failures from anywhere
+   * (then its owner, if any, is mailed a reset link once per lock).
    */
-  async login(dto: LoginDto): Promise<LoginResponseDto> {
-    const lockedFor = await this.lockout.lockedFor(dto.email);
-    if (lockedFor > 0) {
+  async login(dto: LoginDto, ip: string): Promise<LoginResponseDto> {
+    const locked = await this.lockout.lockedFor(dto.email, ip);
+    if (locked.seconds > 0) {
       this.metrics.logins.inc({ outcome: 'locked' });
-      await this.audit.record({ action: AuthAudit.loginLocked, details: { email: dto.email } });
-      throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(lockedFor) });
+      await this.audit.record({ action: AuthAudit.loginLocked, details: { email: dto.email, scope: locked.scope } });
+      throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(locked.seconds) });
     }
     const user = await this.users.findByEmail(dto.email);
     const ok = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !ok || user.disabledAt) {
       const reason = !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled';
       this.metrics.logins.inc({ outcome: 'invalid_credentials' });
-      const nowLocked = await this.lockout.recordFailure(dto.email);
+      const outcome = await this.lockout.recordFailure(dto.email, ip);
       await this.audit.record({ action: AuthAudit.loginFailed, targetId: user?.id ?? null, details: { email: dto.email, reason } });
-      if (nowLocked)
+      for (const scope of ['client', 'email'] as const) {
+        if (!(scope === 'client' ? outcome.clientLocked : outcome.emailLocked)) continue;
         await this.audit.record({
           action: AuthAudit.loginLocked,
           targetId: user?.id ?? null,
-          details: { email: dto.email, lockedNow: true },
+          details: { email: dto.email, scope, lockedNow: true },
         });
+      }
+      // the owner learns of a distributed guess once per lock, with a way back in that needs their mailbox
+      if (outcome.emailLocked && user && !user.disabledAt) this.verification.sendLockoutNotice(user);
       throw new AppException('INVALID_CREDENTIALS');
     }
-    await this.lockout.reset(dto.email);
+    await this.lockout.reset(dto.email, ip);
     if (!user.emailVerifiedAt) {
       this.metrics.logins.inc({ outcome: 'email_not_verified' });
       await this.audit.record({

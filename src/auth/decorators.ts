@@ -1,5 +1,13 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Quota, QuotaName } from '../abuse/quota';
 import { Owns, OwnsRule } from '../access/owns';
 import { ErrorResponseDto } from '../common/common.dto';
 import { RequiresSubscription } from '../subscriptions/subscription.guard';
@@ -30,6 +38,8 @@ export interface AuthOptions {
   subscription?: Feature;
   /** The id in this request field must name a resource the caller owns (admin passes; missing is 404). */
   owns?: OwnsRule;
+  /** A per-account daily quota (429 RATE_LIMITED over it), e.g. 'invitations' (INVITES_PER_DAY). */
+  quota?: QuotaName;
 }
 
 /** Anyone may call the route: no token is read. */
@@ -66,6 +76,16 @@ export function Auth(options: AuthOptions = {}) {
     Roles(roles),
     RequiresSubscription(subscription),
     Owns(owns),
+    Quota(options.quota ?? null),
+    ...(options.quota
+      ? [
+          ApiResponse({
+            status: 429,
+            type: ErrorResponseDto,
+            description: `RATE_LIMITED: this account's daily quota of ${options.quota} is used up; see Retry-After`,
+          }),
+        ]
+      : []),
     ApiBearerAuth('bearer'),
     ApiExtension('x-access', {
       roles: roles.length ? roles : [...ROLES],

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
@@ -16,7 +18,7 @@ const UNIQUE_VIOLATIONS: Record<string, { code: ErrorCode; message?: string }> =
 /** PostgreSQL codes that mean bad input got past validation: invalid text, NUL bytes, dates, ranges, NOT NULL, CHECK. */
 const BAD_INPUT_CODES = new Set(['22P02', '22P05', '22021', '22007', '22008', '22003', '22001', '23502', '23514']);
 
-interface Rendered {
+export interface Rendered {
   status: number;
   code: ErrorCode;
   message: string;
@@ -31,22 +33,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const request = ctx.getRequest<FastifyRequest>();
-    const reply = ctx.getResponse<FastifyReply>();
+    this.respond(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
+  }
+
+  /**
+   * Renders and sends the envelope. Also called directly for the errors Fastify raises before Nest sees
+   * the request (a bad URL, an over-long path parameter: `frameworkErrors` in app.setup.ts).
+   */
+  respond(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const rendered = this.render(exception, request);
-    const body: ErrorEnvelope = {
-      success: false,
-      error: rendered.message,
-      code: rendered.code,
-      statusCode: rendered.status,
-      requestId: String(request.id),
-      ...(rendered.code === 'VALIDATION_ERROR' ? { details: rendered.details ?? [] } : {}),
-    };
     if (rendered.headers) void reply.headers(rendered.headers);
-    void reply.status(rendered.status).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply
+      .status(rendered.status)
+      .header('x-request-id', String(request.id))
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(envelope(rendered, String(request.id)));
   }
 
   render(exception: unknown, request: FastifyRequest): Rendered {
+    const fst = (exception as { code?: unknown } | null)?.code;
+    if (fst === 'FST_ERR_BAD_URL' || fst === 'FST_ERR_MAX_PARAM_LENGTH') return this.badPath(fst);
     if (exception instanceof AppException) {
       return {
         status: exception.getStatus(),
@@ -86,6 +92,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { status: 500, code: 'INTERNAL_ERROR', message: ERRORS.INTERNAL_ERROR.message };
   }
 
+  /**
+   * A path Fastify cannot route: undecodable (`%ff`) or a parameter over the router's limit (100
+   * characters; every id is a 36-character UUID). Both are a malformed path parameter, which is
+   * 400 VALIDATION_ERROR like any other; the path itself is never echoed back.
+   */
+  private badPath(fstCode: 'FST_ERR_BAD_URL' | 'FST_ERR_MAX_PARAM_LENGTH'): Rendered {
+    const message = fstCode === 'FST_ERR_BAD_URL' ? 'The path is not a valid URL' : 'A path parameter is too long';
+    return { status: 400, code: 'VALIDATION_ERROR', message: ERRORS.VALIDATION_ERROR.message, details: [{ field: 'path', message }] };
+  }
+
   private unavailable(): Rendered {
     return { status: 503, code: 'SERVICE_UNAVAILABLE', message: ERRORS.SERVICE_UNAVAILABLE.message, headers: { 'retry-after': '5' } };
   }
@@ -97,4 +113,46 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const message = fstCode === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Body is not valid JSON' : 'Malformed request body';
     return { status, code, message: ERRORS.VALIDATION_ERROR.message, details: [{ field: 'body', message }] };
   }
+}
+
+/** The contract's envelope for a rendered error. */
+export function envelope(rendered: Rendered, requestId: string): ErrorEnvelope {
+  return {
+    success: false,
+    error: rendered.message,
+    code: rendered.code,
+    statusCode: rendered.status,
+    requestId,
+    ...(rendered.code === 'VALIDATION_ERROR' ? { details: rendered.details ?? [] } : {}),
+  };
+}
+
+/**
+ * The raw HTTP answer to a request Node's parser refused before any framework saw it (headers over the
+ * limit, a malformed request line): the envelope with a fresh request id, and the connection closed.
+ */
+export function clientErrorResponse(errorCode: string | undefined): string {
+  const requestId = randomUUID();
+  const rendered: Rendered =
+    errorCode === 'HPE_HEADER_OVERFLOW'
+      ? { status: 431, code: 'HEADERS_TOO_LARGE', message: ERRORS.HEADERS_TOO_LARGE.message }
+      : errorCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? { status: 408, code: 'REQUEST_TIMEOUT', message: ERRORS.REQUEST_TIMEOUT.message }
+        : {
+            status: 400,
+            code: 'VALIDATION_ERROR',
+            message: ERRORS.VALIDATION_ERROR.message,
+            details: [{ field: 'request', message: 'Malformed HTTP request' }],
+          };
+  const body = JSON.stringify(envelope(rendered, requestId));
+  return [
+    `HTTP/1.1 ${rendered.status} ${STATUS_CODES[rendered.status] ?? 'Error'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${requestId}`,
+    'Cache-Control: no-store',
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }

@@ -19,12 +19,14 @@ export const ERRORS = {
   TOKEN_USED_OR_EXPIRED: { status: 410, message: 'This link has already been used or has expired' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   ACCOUNT_LOCKED: { status: 429, message: 'Account temporarily locked' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'Request headers are too large' },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
   UPSTREAM_ERROR: { status: 502, message: 'Upstream provider failed' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service temporarily unavailable' },
-} as const satisfies Record<string, { status: HttpStatus; message: string }>;
+} as const satisfies Record<string, { status: HttpStatus | 431; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, passwordProblem } from './password-policy';
 
 /** Trims and lower-cases a string (emails are compared case-insensitively). */
@@ -44,15 +44,60 @@ export function IsPassword(example = 'Correct-Horse-9') {
   );
 }
 
-/** A required, trimmed, non-empty text field of at most `max` characters. */
-export const IsName = (max = 100) => applyDecorators(Trim(), IsString(), MinLength(1), MaxLength(max));
+/** Letters, combining marks, spaces, apostrophes (' and ’), hyphens and dots; at least one letter. Rules out `://` and control characters. */
+export const PERSON_NAME = /^(?=.*\p{L})[\p{L}\p{M} '’.-]+$/u;
+/** Text without control characters (C0, DEL, C1) or line/paragraph separators, and without `://` (no links in text that reaches an email). */
+const PLAIN_TEXT = /^(?!.*:\/\/)[^\p{Cc}\u2028\u2029]*$/su;
+
+/**
+ * A person's name (registration, profile, patients): trimmed, 1 to `max` characters of letters, marks,
+ * spaces, apostrophes, hyphens and dots (any script).
+ */
+export const IsName = (max = 100) =>
+  applyDecorators(
+    Trim(),
+    IsString(),
+    MinLength(1, { message: '$property must not be empty' }),
+    MaxLength(max),
+    Matches(PERSON_NAME, { message: '$property may contain only letters, marks, spaces, apostrophes, hyphens and dots' }),
+    ApiProperty({
+      minLength: 1,
+      maxLength: max,
+      description: 'A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.',
+    }),
+  );
+
+/** A short profile text (title, specialty, EHR system): trimmed, 1 to `max` characters, no control characters, no `://`. */
+export const IsProfileText = (max = 100) =>
+  applyDecorators(
+    Trim(),
+    IsString(),
+    MinLength(1, { message: '$property must not be empty' }),
+    MaxLength(max),
+    Matches(PLAIN_TEXT, { message: '$property must not contain control characters or links' }),
+  );
 
 /** Optional, but when present not null (for columns that cannot be empty). `@IsOptional()` would let null through. */
 export const IsOptionalNonNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** An ISO-8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z, that is a real instant. */
+/** The instants a date-time field accepts (contract v2: appointment times between 1900-01-01 and 2100-12-31). */
+export const EARLIEST_INSTANT = '1900-01-01T00:00:00Z';
+export const LATEST_INSTANT = '2100-12-31T23:59:59.999Z';
+
+/** A real UTC offset: hours 00..14, minutes 00..59 (-23:59 is not one). */
+function offsetIsReal(value: string): boolean {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return true; // Z
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return Number(m[3]) < 60 && minutes <= 14 * 60;
+}
+
+/**
+ * An ISO-8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z, that is a real instant between
+ * 1900-01-01 and 2100-12-31 (UTC) with a real offset (at most ±14:00).
+ */
 export function IsIsoDateTime() {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
@@ -65,10 +110,12 @@ export function IsIsoDateTime() {
           // Date.parse rolls 2026-02-30 over to March: the calendar date must exist as written
           const [y, m, d] = value.slice(0, 10).split('-').map(Number);
           const day = new Date(Date.UTC(y, m - 1, d));
-          return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+          if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return false;
+          const instant = Date.parse(value);
+          return offsetIsReal(value) && instant >= Date.parse(EARLIEST_INSTANT) && instant <= Date.parse(LATEST_INSTANT);
         },
         defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property ?? 'value'} must be an ISO-8601 date-time with a time zone, e.g. 2027-01-31T23:59:59Z`,
+          `${args?.property ?? 'value'} must be an ISO-8601 date-time with a time zone between 1900-01-01 and 2100-12-31, e.g. 2027-01-31T23:59:59Z`,
       },
     });
 }

@@ -39,9 +39,19 @@ export class LimitsVariables {
   @Matches(RATE, { message: RATE_MESSAGE })
   RATE_LIMIT_PASSWORD_FORGOT = '5/30m';
 
-  /** Failed logins per email within the window that lock the email for the window. */
+  /** Failed logins for one email from one client IP within the window that lock that (email, IP) pair for the window. */
   @Matches(RATE, { message: RATE_MESSAGE })
   LOGIN_LOCKOUT = '5/15m';
+
+  /** Failed logins for one email from any addresses within the window that lock the email everywhere (and mail its owner once). */
+  @Matches(RATE, { message: RATE_MESSAGE })
+  LOGIN_LOCKOUT_GLOBAL = '20/15m';
+
+  /** Patient-portal invitations one account may send per 24 hours; 0: no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  INVITES_PER_DAY = 20;
 
   /** Unset: the rate-limit and lockout counters live in each process. */
   @Transform(emptyToUndefined)
@@ -76,6 +86,8 @@ export class LimitsVariables {
 export interface LimitsSlice {
   rateLimits: Record<RateLimitPolicy, RateLimit>;
   loginLockout: RateLimit;
+  loginLockoutGlobal: RateLimit;
+  invitesPerDay: number;
   redisUrl?: string;
   redisKeyPrefix: string;
   bodyLimit: number;
@@ -93,6 +105,8 @@ export function limitsSlice(v: LimitsVariables): LimitsSlice {
       passwordForgot: parseRate(v.RATE_LIMIT_PASSWORD_FORGOT),
     },
     loginLockout: parseRate(v.LOGIN_LOCKOUT),
+    loginLockoutGlobal: parseRate(v.LOGIN_LOCKOUT_GLOBAL),
+    invitesPerDay: v.INVITES_PER_DAY,
     redisUrl: v.REDIS_URL,
     redisKeyPrefix: v.REDIS_KEY_PREFIX,
     bodyLimit: v.BODY_LIMIT,

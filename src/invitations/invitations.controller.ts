@@ -12,9 +12,13 @@ import { InvitationsService } from './invitations.service';
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
-  /** Emails a single-use patient-portal invitation valid 7 days, linking to `APP_URL/accept-invitation?token=…`. */
+  /**
+   * Emails a single-use patient-portal invitation valid 7 days, linking to `APP_URL/accept-invitation?token=…`.
+   * An account may send at most `INVITES_PER_DAY` (default 20) invitations in 24 hours; over that,
+   * 429 `RATE_LIMITED` with `Retry-After`.
+   */
   @Post('patients/:id/invite')
-  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } })
+  @Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' }, quota: 'invitations' })
   @HttpCode(202)
   @ApiOperation({ operationId: 'invitePatient', summary: 'Invite a patient to the portal' })
   @ApiAcceptedResponse({ type: InviteResponseDto })

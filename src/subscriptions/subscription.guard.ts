@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AccessDenials } from '../access/access-denials';
 import { bypassesAccessRules, principalOf } from '../auth/principal';
 import { AppException } from '../common/errors';
 import { Feature, unlocks } from './plans';
@@ -20,13 +21,17 @@ export function subscriptionOf(reflector: Reflector, targets: Parameters<Reflect
  */
 @Injectable()
 export class SubscriptionGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly denials: AccessDenials,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const principal = principalOf(context);
     if (!principal) return true;
     const feature = subscriptionOf(this.reflector, [context.getHandler(), context.getClass()]);
     if (!feature || bypassesAccessRules(principal) || unlocks(principal.subscription, feature)) return true;
+    await this.denials.record(context, 'SUBSCRIPTION_REQUIRED');
     throw new AppException('SUBSCRIPTION_REQUIRED');
   }
 }

@@ -1,3 +1,4 @@
+import { AccessModule } from '../access/access.module';
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -6,7 +7,7 @@ import { SubscriptionsService } from './subscriptions.service';
 import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AuditModule, UsersModule],
+  imports: [AuditModule, AccessModule, UsersModule],
   controllers: [SubscriptionsController],
   providers: [SubscriptionsService, SubscriptionGuard],
   exports: [SubscriptionsService, SubscriptionGuard],

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AccessDenials } from '../access/access-denials';
 import { bypassesAccessRules, principalOf } from '../auth/principal';
 import { AppException } from '../common/errors';
 import { Role } from './user.entity';
@@ -17,16 +18,20 @@ export function rolesOf(reflector: Reflector, targets: Parameters<Reflector['get
   return reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? UNDECLARED_ROLES;
 }
 
-/** The role rule, after authentication: 403 ROLE_REQUIRED naming the roles the route admits. */
+/** The role rule, after authentication: 403 ROLE_REQUIRED naming the roles the route admits (audited as access.denied). */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly denials: AccessDenials,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const principal = principalOf(context);
     if (!principal) return true; // a public route: authentication let it through without a principal
     const roles = rolesOf(this.reflector, [context.getHandler(), context.getClass()]);
     if (roles.length === 0 || bypassesAccessRules(principal) || roles.includes(principal.role)) return true;
+    await this.denials.record(context, 'ROLE_REQUIRED');
     throw new AppException('ROLE_REQUIRED', `Access denied. Required role: ${roles.join(' or ')}`);
   }
 }

@@ -1,3 +1,4 @@
+import { AccessModule } from '../access/access.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminUsersController } from './admin-users.controller';
@@ -9,7 +10,7 @@ import { UsersService } from './users.service';
 import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AuditModule, TypeOrmModule.forFeature([User])],
+  imports: [AuditModule, AccessModule, TypeOrmModule.forFeature([User])],
   controllers: [UsersController, AdminUsersController],
   providers: [UsersService, PasswordHasher, RolesGuard],
   exports: [UsersService, PasswordHasher, RolesGuard],

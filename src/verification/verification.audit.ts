@@ -2,4 +2,6 @@
 export const VerificationAudit = {
   emailVerified: 'email.verified',
   passwordReset: 'password.reset',
+  /** POST /api/password/forgot, coalesced per client and minute (AuditService.recordCoalesced). */
+  passwordResetRequested: 'password.reset_requested',
 } as const;

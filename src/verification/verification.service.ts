@@ -7,7 +7,7 @@ import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MailService } from '../mail/mail.service';
-import { passwordResetMail, verificationMail } from '../mail/templates';
+import { passwordResetMail, accountLockedMail, verificationMail } from '../mail/templates';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { User } from '../users/user.entity';
 import { PasswordChanged } from '../users/users.events';
@@ -68,10 +68,27 @@ export class VerificationService implements OnModuleDestroy {
   forgotPassword(email: string): void {
     this.background('password reset', async () => {
       const user = await this.users.findByEmail(email);
+      // audited whether or not the account exists; repeats from one client within a minute are one event
+      await this.audit.recordCoalesced(
+        { action: VerificationAudit.passwordResetRequested, targetId: user?.id ?? null, details: { email } },
+        'POST /api/password/forgot',
+      );
       if (!user) return;
       const { token } = await this.tokens.issue('password_reset', user.id);
       const link = `${this.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
       await this.mail.send(passwordResetMail(user.email, user.firstName, link));
+    });
+  }
+
+  /**
+   * Tells the owner that their email was locked after failed logins from many addresses, with a
+   * single-use reset link (in the background). Called once per lock.
+   */
+  sendLockoutNotice(user: Pick<User, 'id' | 'email' | 'firstName'>): void {
+    this.background('lockout notice', async () => {
+      const { token } = await this.tokens.issue('password_reset', user.id);
+      const link = `${this.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
+      await this.mail.send(accountLockedMail(user.email, user.firstName, link));
     });
   }
 

@@ -397,6 +397,8 @@ export interface paths {
     /**
      * Invite a patient to the portal
      * @description Emails a single-use patient-portal invitation valid 7 days, linking to `APP_URL/accept-invitation?token=…`.
+     *     An account may send at most `INVITES_PER_DAY` (default 20) invitations in 24 hours; over that,
+     *     429 `RATE_LIMITED` with `Retry-After`.
      */
     post: operations['invitePatient'];
     delete?: never;
@@ -441,6 +443,10 @@ export interface paths {
     /**
      * Book an appointment
      * @description For one of the caller's own patients; needs an active subscription whose plan includes appointments.
+     *     Times lie between 1900-01-01 and 2100-12-31 (UTC, offsets at most ±14:00), and an appointment is one
+     *     sitting: it ends after it starts and lasts less than 24 hours. A consultation, a procedure or an
+     *     overnight observation fits; a longer stay is several appointments or a record, and a multi-day span is
+     *     far more often a mistyped date than a real booking, so it is refused rather than stored.
      */
     post: operations['createAppointment'];
     delete?: never;
@@ -640,6 +646,12 @@ export interface components {
       } | null;
       /** Format: date-time */
       createdAt: string;
+      /**
+       * @description How many times it happened: more than 1 when repeats by the same principal on the same route within
+       *     a minute were coalesced into this event (`access.denied`, `password.reset_requested`).
+       * @example 1
+       */
+      count: number;
     };
     PageMetaDto: {
       page: number;
@@ -689,8 +701,10 @@ export interface components {
         | 'TOKEN_USED_OR_EXPIRED'
         | 'PAYLOAD_TOO_LARGE'
         | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'REQUEST_TIMEOUT'
         | 'RATE_LIMITED'
         | 'ACCOUNT_LOCKED'
+        | 'HEADERS_TOO_LARGE'
         | 'INTERNAL_ERROR'
         | 'UPSTREAM_ERROR'
         | 'SERVICE_UNAVAILABLE';
@@ -732,9 +746,15 @@ export interface components {
     UpdateProfileDto: {
       /** @example Prof. */
       title?: string;
-      /** @example Jane */
+      /**
+       * @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.
+       * @example Jane
+       */
       firstName?: string;
-      /** @example Doe */
+      /**
+       * @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.
+       * @example Doe
+       */
       lastName?: string;
       /** @example Neurology */
       specialty?: string;
@@ -905,10 +925,16 @@ export interface components {
        * @description Professional title, e.g. "Dr."
        * @example Dr.
        */
-      title?: string;
-      /** @example Jane */
+      title: string;
+      /**
+       * @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.
+       * @example Jane
+       */
       firstName: string;
-      /** @example Doe */
+      /**
+       * @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.
+       * @example Doe
+       */
       lastName: string;
       /**
        * Format: email
@@ -925,17 +951,17 @@ export interface components {
        * @description Medical specialty, e.g. "Cardiology".
        * @example Cardiology
        */
-      specialty?: string;
+      specialty: string;
       /**
        * @description The kind of EHR the practice uses, e.g. "cloud" or "on_premise".
        * @example cloud
        */
-      ehr_system_type?: string;
+      ehr_system_type: string;
       /**
        * @description The EHR product's name.
        * @example OpenEMR
        */
-      ehr_system_name?: string;
+      ehr_system_name: string;
     };
     RegisterResponseDto: {
       /**
@@ -1003,9 +1029,15 @@ export interface components {
       permissions: components['schemas']['PermissionsDto'];
     };
     CreatePatientDto: {
-      /** @example Max */
+      /**
+       * @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.
+       * @example Max
+       */
       firstName: string;
-      /** @example Mustermann */
+      /**
+       * @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots.
+       * @example Mustermann
+       */
       lastName: string;
       /**
        * Format: date
@@ -1060,7 +1092,9 @@ export interface components {
       meta: components['schemas']['PageMetaDto'];
     };
     UpdatePatientDto: {
+      /** @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots. */
       firstName?: string;
+      /** @description A person name: letters and marks of any script, spaces, apostrophes, hyphens and dots. */
       lastName?: string;
       /** Format: date */
       dateOfBirth?: string;
@@ -1125,7 +1159,7 @@ export interface components {
       startsAt: string;
       /**
        * Format: date-time
-       * @description Must be after startsAt.
+       * @description Must be after startsAt and less than 24 hours after it.
        * @example 2026-12-01T09:30:00Z
        */
       endsAt: string;
@@ -2261,7 +2295,7 @@ export interface operations {
         };
       };
       /**
-       * @description RATE_LIMITED (per IP) or ACCOUNT_LOCKED (per email, after 5 failures in 15 minutes); see Retry-After
+       * @description RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After
        *
        *     RATE_LIMITED: too many requests from this client; see Retry-After
        */
@@ -2674,6 +2708,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description RATE_LIMITED: this account's daily quota of invitations is used up; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UPSTREAM_ERROR: the email could not be sent */
       502: {
         headers: {
@@ -2820,7 +2863,7 @@ export interface operations {
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
-      /** @description VALIDATION_ERROR (endsAt must be after startsAt) */
+      /** @description VALIDATION_ERROR (times outside 1900-01-01..2100-12-31; endsAt not after startsAt, or 24 hours or more after it) */
       400: {
         headers: {
           [name: string]: unknown;

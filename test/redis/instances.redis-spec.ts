@@ -42,7 +42,7 @@ describe('several instances share limits and lockouts through Redis', () => {
 });
 
 describe('lockout and logout across instances', () => {
-  const { a, b } = twoInstances({ RATE_LIMIT_LOGIN: '1000/1m' });
+  const { a, b } = twoInstances({ RATE_LIMIT_LOGIN: '1000/1m', LOGIN_LOCKOUT_GLOBAL: '6/15m', TRUST_PROXY: 'true' });
 
   it('5 failures spread over both instances lock the email on both', async () => {
     const doctor = await verifiedDoctor(a());
@@ -58,6 +58,28 @@ describe('lockout and logout across instances', () => {
       429,
       'ACCOUNT_LOCKED',
     );
+  });
+
+  it('failures from many addresses, spread over both instances, lock the email everywhere (LOGIN_LOCKOUT_GLOBAL)', async () => {
+    const doctor = await verifiedDoctor(a());
+    for (let i = 0; i < 6; i++)
+      await (i % 2 ? b() : a()).http
+        .post('/api/login')
+        .set('X-Forwarded-For', `203.0.113.${i}`)
+        .send({ email: doctor.email, password: 'Wrong-Passw0rd' })
+        .expect(401);
+    for (const instance of [a(), b()])
+      expectEnvelope(
+        (
+          await instance.http
+            .post('/api/login')
+            .set('X-Forwarded-For', '192.0.2.1')
+            .send({ email: doctor.email, password: PASSWORD })
+            .expect(429)
+        ).body,
+        429,
+        'ACCOUNT_LOCKED',
+      );
   });
 
   it('a logout on one instance revokes the token on the other', async () => {

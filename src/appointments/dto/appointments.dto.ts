@@ -6,6 +6,12 @@ import { PageMetaDto, TimeRangeQueryDto } from '../../common/pagination.dto';
 import { IsIsoDateTime, IsOptionalNonNull, Trim } from '../../common/validators';
 import { Appointment, APPOINTMENT_STATUSES, AppointmentStatus } from '../appointment.entity';
 
+/**
+ * An appointment is one sitting between 1900-01-01 and 2100-12-31 (UTC) that ends after it starts and
+ * lasts less than 24 hours: a consultation, a procedure or an overnight observation fits; anything longer
+ * (a hospital stay, a course of treatment) is several appointments or a record, and a multi-day span is far
+ * more often a typo in a date than a real booking, so it is refused rather than stored.
+ */
 export class CreateAppointmentDto {
   /** One of the calling doctor's own patients. */
   @IsUUID()
@@ -16,7 +22,7 @@ export class CreateAppointmentDto {
   @ApiProperty({ format: 'date-time', example: '2026-12-01T09:00:00Z' })
   startsAt: string;
 
-  /** Must be after startsAt. */
+  /** Must be after startsAt and less than 24 hours after it. */
   @IsIsoDateTime()
   @ApiProperty({ format: 'date-time', example: '2026-12-01T09:30:00Z' })
   endsAt: string;
@@ -29,7 +35,7 @@ export class CreateAppointmentDto {
   reason: string;
 }
 
-/** Send only what changes; the resulting endsAt must still be after startsAt. */
+/** Send only what changes; the resulting endsAt must still be after startsAt and less than 24 hours after it. */
 export class UpdateAppointmentDto {
   @IsOptionalNonNull()
   @IsIsoDateTime()

@@ -46,9 +46,15 @@ export class AuditEventDto {
   details: Record<string, unknown> | null;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+  /**
+   * How many times it happened: more than 1 when repeats by the same principal on the same route within
+   * a minute were coalesced into this event (`access.denied`, `password.reset_requested`).
+   */
+  @ApiProperty({ minimum: 1, example: 1 })
+  count: number;
 }
 
-export function toAuditEventDto(e: AuditEvent): AuditEventDto {
+export function toAuditEventDto(e: AuditEvent, count = 1): AuditEventDto {
   return {
     id: e.id,
     action: e.action,
@@ -60,6 +66,7 @@ export function toAuditEventDto(e: AuditEvent): AuditEventDto {
     requestId: e.requestId,
     details: e.details,
     createdAt: e.createdAt.toISOString(),
+    count,
   };
 }
 

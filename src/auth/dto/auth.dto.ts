@@ -1,18 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
-import { IsAccountEmail, IsName, IsPassword, Trim } from '../../common/validators';
+import { IsAccountEmail, IsName, IsPassword, IsProfileText } from '../../common/validators';
 import { ROLES, Role } from '../../users/user.entity';
 import { Permissions } from '../permissions';
 
+/** All eight fields are required (MediSync's "Required Fields"); every failing field is listed in `details`. */
 export class RegisterDto {
   /** Professional title, e.g. "Dr." */
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(50)
-  @ApiProperty({ required: false, example: 'Dr.' })
-  title?: string;
+  @IsProfileText(50)
+  @ApiProperty({ example: 'Dr.' })
+  title: string;
 
   @IsName()
   @ApiProperty({ example: 'Jane' })
@@ -29,28 +27,19 @@ export class RegisterDto {
   password: string;
 
   /** Medical specialty, e.g. "Cardiology". */
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'Cardiology' })
-  specialty?: string;
+  @IsProfileText(100)
+  @ApiProperty({ example: 'Cardiology' })
+  specialty: string;
 
   /** The kind of EHR the practice uses, e.g. "cloud" or "on_premise". */
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'cloud' })
-  ehr_system_type?: string;
+  @IsProfileText(100)
+  @ApiProperty({ example: 'cloud' })
+  ehr_system_type: string;
 
   /** The EHR product's name. */
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'OpenEMR' })
-  ehr_system_name?: string;
+  @IsProfileText(100)
+  @ApiProperty({ example: 'OpenEMR' })
+  ehr_system_name: string;
 }
 
 export class RegisterResponseDto extends SuccessDto {

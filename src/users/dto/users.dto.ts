@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { SuccessDto } from '../../common/common.dto';
-import { IsName, IsOptionalNonNull, IsPassword, Trim } from '../../common/validators';
+import { IsName, IsOptionalNonNull, IsPassword, IsProfileText } from '../../common/validators';
 import { ROLES, Role, User } from '../user.entity';
 import type { ProfileChanges } from '../users.service';
 
@@ -70,12 +70,13 @@ export class UserResponseDto extends SuccessDto {
   user: UserDto;
 }
 
-/** Profile fields only; email, role and verification cannot be changed here. Send only what changes. */
+/**
+ * Profile fields only; email, role and verification cannot be changed here. Send only what changes: a
+ * field may be left out, but not blanked (null, empty or only spaces is VALIDATION_ERROR).
+ */
 export class UpdateProfileDto {
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(50)
+  @IsOptionalNonNull()
+  @IsProfileText(50)
   @ApiProperty({ required: false, example: 'Prof.' })
   title?: string;
 
@@ -89,24 +90,18 @@ export class UpdateProfileDto {
   @ApiProperty({ required: false, example: 'Doe' })
   lastName?: string;
 
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @IsOptionalNonNull()
+  @IsProfileText(100)
   @ApiProperty({ required: false, example: 'Neurology' })
   specialty?: string;
 
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @IsOptionalNonNull()
+  @IsProfileText(100)
   @ApiProperty({ required: false })
   ehr_system_type?: string;
 
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @IsOptionalNonNull()
+  @IsProfileText(100)
   @ApiProperty({ required: false })
   ehr_system_name?: string;
 }
