@@ -16,8 +16,14 @@ import type { Logger as Pino } from 'pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Every route is under /api, except the probes and metrics that operators' tools expect at the root. */
-export const GLOBAL_PREFIX = { prefix: 'api', exclude: ['health/live', 'health/ready', 'metrics'] };
+/**
+ * Every route is under /api, except the probes and metrics that operators' tools expect at the root, and
+ * the key set and metadata document that resource servers expect under /.well-known.
+ */
+export const GLOBAL_PREFIX = {
+  prefix: 'api',
+  exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', '.well-known/medisync-configuration'],
+};
 
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
 export function trustProxyOption(value: string | undefined): boolean | number | string[] {
@@ -98,6 +104,7 @@ const TAGS: Record<string, string> = {
   analytics: 'Practice figures',
   admin: 'User management, subscriptions and the audit trail (admin only)',
   health: 'Liveness and readiness probes',
+  keys: 'The public keys and metadata other services verify our tokens with (outside /api)',
 };
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {

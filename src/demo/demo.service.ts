@@ -50,7 +50,7 @@ export class DemoService {
         currentPeriodEnd: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000),
       });
     }
-    const { token } = this.tokens.issue(user);
+    const { token } = await this.tokens.issue(user);
     await this.audit.record({ action: DemoAudit.login, actorId: user.id, targetId: user.id, details: { role } });
     return {
       success: true,
