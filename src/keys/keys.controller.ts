@@ -1,11 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors';
 import { JwksDto, ServiceConfigurationDto } from './dto/keys.dto';
 import { KeysService, WELL_KNOWN_MAX_AGE_SECONDS } from './keys.service';
 
 const CACHEABLE = `public, max-age=${WELL_KNOWN_MAX_AGE_SECONDS}`;
+const CACHE_HEADER = { 'Cache-Control': { description: `\`${CACHEABLE}\``, schema: { type: 'string' as const } } };
 
 /** For the services that verify our tokens themselves: public, outside /api, cacheable for a few minutes. */
 @ApiTags('keys')
@@ -22,6 +23,7 @@ export class KeysController {
   @Public()
   @Header('Cache-Control', CACHEABLE)
   @ApiOperation({ operationId: 'getJwks', summary: 'The public keys that verify our tokens' })
+  @ApiOkResponse({ type: JwksDto, description: 'The key set', headers: CACHE_HEADER })
   @ApiErrors(429)
   jwks(): JwksDto {
     return this.keys.jwks();
@@ -35,6 +37,7 @@ export class KeysController {
   @Public()
   @Header('Cache-Control', CACHEABLE)
   @ApiOperation({ operationId: 'getServiceConfiguration', summary: 'What a resource server needs to verify our tokens' })
+  @ApiOkResponse({ type: ServiceConfigurationDto, description: 'The metadata document', headers: CACHE_HEADER })
   @ApiErrors(429)
   configuration(): ServiceConfigurationDto {
     return this.keys.configuration();
