@@ -1,9 +1,10 @@
 // npm run bench: MediSync (built, on the local PostgreSQL) against a bare node:http floor doing the
 // same work, with autocannon, each scenario for a bounded time. Prints a table and writes
 // bench/results/latest.json. BENCH_RUNS (default 1) repeats everything and reports medians;
-// BENCH_SECONDS (default 5) is each measurement's length.
+// BENCH_SECONDS (default 5) is each measurement's length. A second instance signing with EdDSA
+// (JWT_ALGORITHM=EdDSA) runs the protected read too, paired with the HS256 instance's.
 import { fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,8 @@ const HOSTILE_RATE = Math.max(1, Math.round((Number(process.env.BENCH_HOSTILE_AD
 const NESTED_BODY = `{"email":${'['.repeat(2400)}${']'.repeat(2400)}}`;
 const APP_PORT = 3301;
 const FLOOR_PORT = 3302;
+const EDDSA_PORT = 3303;
+const EDDSA_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
 const JWT_SECRET = randomBytes(48).toString('base64url');
 const PASSWORD = 'Bench-Passw0rd-1';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -56,13 +59,13 @@ async function waitFor(url, timeoutMs = 20_000) {
   }
 }
 
-function startApp() {
+function startApp(port = APP_PORT, extraEnv = {}) {
   const started = Date.now();
   const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
-      PORT: String(APP_PORT),
+      PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: dbUrl,
       JWT_SECRET,
@@ -73,6 +76,7 @@ function startApp() {
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       ...(process.env.HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.HASH_CONCURRENCY } : {}),
       ...(process.env.ACCESS_CACHE_TTL_MS ? { ACCESS_CACHE_TTL_MS: process.env.ACCESS_CACHE_TTL_MS } : {}),
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -90,8 +94,8 @@ function run(opts) {
 const summary = (r) => ({ rps: Math.round(r.requests.average), p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function api(path, init = {}) {
-  const res = await fetch(`http://127.0.0.1:${APP_PORT}${path}`, {
+async function api(path, init = {}, port = APP_PORT) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     ...init,
     headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
   });
@@ -104,6 +108,7 @@ async function main() {
   await admin(`CREATE DATABASE ${dbName}`);
   let app = startApp();
   let floor;
+  let eddsa;
   try {
     await waitFor(`http://127.0.0.1:${APP_PORT}/health/ready`); // first start: migrations
     app.child.kill('SIGTERM');
@@ -143,6 +148,14 @@ async function main() {
         body: JSON.stringify({ firstName: `P${i}`, lastName: `Patient${i}`, dateOfBirth: '1980-01-01' }),
       });
     }
+
+    // the same service signing with EdDSA, on the same database: the same doctor logs in there
+    eddsa = startApp(EDDSA_PORT, { JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: EDDSA_KEY });
+    await waitFor(`http://127.0.0.1:${EDDSA_PORT}/health/ready`);
+    const eddsaLogin = await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) }, EDDSA_PORT);
+    if (JSON.parse(Buffer.from(eddsaLogin.token.split('.')[0], 'base64url').toString()).alg !== 'EdDSA')
+      throw new Error('not an EdDSA token');
+    const eddsaAuth = { authorization: `Bearer ${eddsaLogin.token}` };
 
     floor = fork(join(root, 'bench/floor-server.mjs'), {
       env: { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET, PORT: String(FLOOR_PORT) },
@@ -201,6 +214,15 @@ async function main() {
         await run({ ...mine, duration: 1 }); // warm-up
         one[name] = { app: summary(await run(mine)), floor: summary(await run(base)) };
       }
+      // the protected read signed with EdDSA against the same read with HS256, measured back to back
+      const hsRead = scenarios['protected read'][0];
+      const edRead = { url: `http://127.0.0.1:${EDDSA_PORT}/api/users/me`, headers: eddsaAuth };
+      await run({ ...edRead, duration: 1 });
+      await run({ ...hsRead, duration: 1 });
+      const [first, second] = n % 2 === 0 ? [edRead, hsRead] : [hsRead, edRead];
+      const a = summary(await run(first));
+      const b = summary(await run(second));
+      one['protected read EdDSA'] = first === edRead ? { eddsa: a, hs256: b } : { eddsa: b, hs256: a };
       // a protected read while a login storm runs: hashing must stay off the event loop
       const [read, storm] = await Promise.all([run(scenarios['protected read'][0]), run({ ...scenarios.login[0], connections: 32 })]);
       one['read under login storm'] = { app: summary(read), storm: summary(storm) };
@@ -234,6 +256,8 @@ async function main() {
         floorP99: med(name, 'floor', 'p99'),
       };
     });
+    const eddsaRps = med('protected read EdDSA', 'eddsa', 'rps');
+    const hs256Rps = med('protected read EdDSA', 'hs256', 'rps');
     const readAloneP99 = med('protected read', 'app', 'p99');
     const readStormP99 = med('read under login storm', 'app', 'p99');
     const readNestedP99 = med('read under nested bodies', 'app', 'p99');
@@ -255,6 +279,15 @@ async function main() {
         target: targets[r.scenario] ?? null,
         met: targets[r.scenario] ? r.ratio >= targets[r.scenario] : null,
       })),
+      eddsaRead: {
+        eddsaRps,
+        hs256Rps,
+        ratio: +(eddsaRps / hs256Rps).toFixed(2),
+        eddsaP99: med('protected read EdDSA', 'eddsa', 'p99'),
+        hs256P99: med('protected read EdDSA', 'hs256', 'p99'),
+        target: 0.9,
+        met: eddsaRps >= 0.9 * hs256Rps,
+      },
       readUnderLoginStorm: {
         p99Alone: readAloneP99,
         p99UnderStorm: readStormP99,
@@ -300,6 +333,10 @@ async function main() {
         `${pad(r.scenario, 18)}${pad(r.appRps, 9)}${pad(r.floorRps, 9)}${pad(r.ratio, 7)}${pad(r.target ? `>=${r.target}${r.met ? '' : ' !'}` : '-', 8)}${pad(r.appP99, 8)}${r.floorP99}`,
       );
     }
+    const e = result.eddsaRead;
+    console.log(
+      `\nprotected read signed with EdDSA: ${e.eddsaRps} req/s vs ${e.hs256Rps} with HS256 (x${e.ratio}; target >= 0.9${e.met ? '' : ' !'}); p99 ${e.eddsaP99} vs ${e.hs256P99} ms`,
+    );
     const s = result.readUnderLoginStorm;
     console.log(
       `\nprotected read p99: ${s.p99Alone} ms alone, ${s.p99UnderStorm} ms under a login storm (x${s.ratio}; target <= x3${s.met ? '' : ' !'})`,
@@ -315,6 +352,7 @@ async function main() {
     console.log('\nJSON: bench/results/latest.json');
   } finally {
     app.child.kill('SIGTERM');
+    eddsa?.child.kill('SIGTERM');
     floor?.kill('SIGTERM');
     await sleep(500);
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});

@@ -23,9 +23,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Every route is under /api, except the probes and metrics that operators' tools expect at the root,
- * and Ayush Synapse's demo login at the path its documentation shows (it exists only with DEMO_MODE).
+ * the key set and metadata document that resource servers expect under /.well-known, and Ayush
+ * Synapse's demo login at the path its documentation shows (it exists only with DEMO_MODE).
  */
-export const GLOBAL_PREFIX = { prefix: 'api', exclude: ['health/live', 'health/ready', 'metrics', 'auth/login'] };
+export const GLOBAL_PREFIX = {
+  prefix: 'api',
+  exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', '.well-known/medisync-configuration', 'auth/login'],
+};
 
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
 export function trustProxyOption(value: string | undefined): boolean | number | string[] {
@@ -125,6 +129,7 @@ const TAGS: Record<string, string> = {
   analytics: 'Practice figures',
   admin: 'User management, subscriptions and the audit trail (admin only)',
   health: 'Liveness and readiness probes',
+  keys: 'The public keys and metadata other services verify our tokens with (outside /api)',
 };
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -140,7 +145,9 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         '',
         '**Conventions.** JSON in and out (`Content-Type: application/json`; any other body type is 415). Ids are UUIDs, timestamps ISO-8601 UTC. Emails are trimmed and compared case-insensitively. Unknown body properties are refused (`VALIDATION_ERROR`). Every success body has `"success": true`.',
         '',
-        "**Authentication.** Send `Authorization: Bearer <token>` from `POST /api/login` on every operation that shows a lock. Tokens are HS256 JWTs with the claims `sub`/`userId` (the account id), `role`, `jti`, `iat`, `exp` and `tv` (the account's token version; a password change or reset raises it and so revokes every earlier token). A token in the query string or a cookie is never accepted. Each operation's `x-access` extension names the roles (admin passes every role check) and whether an active subscription is needed.",
+        "**Authentication.** Send `Authorization: Bearer <token>` from `POST /api/login` on every operation that shows a lock. Tokens are JWTs signed with HS256 by default, or with EdDSA, ES256 or RS256 as the deployment chooses; the header's `kid` names the signing key (its RFC 7638 thumbprint). Claims: `iss` (the issuer), `aud` (when the deployment sets an audience), `sub`/`userId` (the account id), `role`, `jti`, `iat`, `exp` and `tv` (the account's token version; a password change or reset raises it and so revokes every earlier token). A token in the query string or a cookie is never accepted. Each operation's `x-access` extension names the roles (admin passes every role check) and whether an active subscription is needed.",
+        '',
+        '**Other services.** With EdDSA, ES256 or RS256, another service verifies our tokens with the public keys at `GET /.well-known/jwks.json`, and finds the issuer and audience to check at `GET /.well-known/medisync-configuration` (both outside `/api`). A signature check alone accepts a revoked token until it expires; to know that a token is still valid, call `GET /api/users/me` with it.',
         '',
         '**Errors.** Every error body is `{success:false, error, code, statusCode, requestId, details?}`; `details` (field, message) comes only with `VALIDATION_ERROR`. Every response has an `X-Request-Id` header (a well-formed incoming one is echoed). Codes:',
         '',

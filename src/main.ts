@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (config.jwtSecretGenerated) {
+  if (config.jwt.algorithm === 'HS256' && config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: a random secret was made for this process, so tokens stop working at restart');
   }
   let embedded: EmbeddedDatabase | undefined;

@@ -1,7 +1,6 @@
-import { KeyObject } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { KeysModule } from '../keys/keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
@@ -11,7 +10,6 @@ import { AccessChangeListener } from './access-change-listener';
 import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards';
-import { JWT_KEY, JwtKeyModule } from './jwt-key';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
 import { AuditModule } from '../audit/audit.module';
@@ -24,16 +22,8 @@ import { ObservabilityModule } from '../observability/observability.module';
     AbuseModule,
     AuditModule,
     PassportModule,
-    JwtKeyModule,
-    JwtModule.registerAsync({
-      imports: [JwtKeyModule],
-      inject: [JWT_KEY],
-      useFactory: (key: KeyObject) => ({
-        secret: key as unknown as Buffer,
-        signOptions: { algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
+    // signs and verifies every token, and publishes the public keys
+    KeysModule,
     UsersModule,
     VerificationModule,
     SubscriptionsModule,

@@ -95,7 +95,7 @@ export class AuthService {
       throw new AppException('EMAIL_NOT_VERIFIED');
     }
     const subscription = await this.subscriptions.current(user.id);
-    const { token, expiresAt } = this.tokens.issue(user, dto.remember === true);
+    const { token, expiresAt } = await this.tokens.issue(user, dto.remember === true);
     this.metrics.logins.inc({ outcome: 'succeeded' });
     await this.audit.record({
       action: AuthAudit.loginSucceeded,

@@ -20,9 +20,9 @@ const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').upda
 /**
  * The guard chain's authentication step (after the rate limit): deny by default, `@Public()` opts
  * out. The header is checked here so that its absence and a wrong scheme get their own codes;
- * passport-jwt does the rest (JwtStrategy: signature, claims, the account's live state). Then the
- * verified-email rule, the other half of what the Auth module decides. Roles, subscription and
- * ownership follow, each its own module's guard.
+ * passport and JwtStrategy do the rest (KeysService: key, algorithm, signature, claims; then the
+ * account's live state). Then the verified-email rule, the other half of what the Auth module
+ * decides. Roles, subscription and ownership follow, each its own module's guard.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -48,6 +48,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
+  /** JwtStrategy reports its failures as AppExceptions (TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED). */
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
     if (err instanceof Error) throw err;
     if (!user)

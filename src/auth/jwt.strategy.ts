@@ -1,32 +1,59 @@
-import { KeyObject } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppException } from '../common/errors';
+import { KeysService, VerifiedClaims } from '../keys/keys.service';
 import { AccessStateService } from './access-state.service';
 import type { Principal } from './principal';
-import { JWT_KEY } from './jwt-key';
 import { TokenClaims } from './token.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BEARER = /^Bearer +([^\s]+)$/i;
+
+type Done = (error: unknown, user?: Principal | false) => void;
 
 /**
- * passport-jwt: the token only from `Authorization: Bearer`, HS256 only (so `none`, HS512 and
- * RS256 tokens are refused), then one query for the account's live state.
+ * The passport side of bearer tokens. passport-jwt verifies with jsonwebtoken, which has no EdDSA, so
+ * this strategy hands the token to KeysService (jose) instead. passport calls authenticate() on a
+ * per-request copy of the strategy that it gives success() and error().
+ */
+class BearerTokenStrategy {
+  readonly name = 'jwt';
+  declare success: (user: Principal) => void;
+  declare error: (error: unknown) => void;
+
+  constructor(
+    private readonly keys: KeysService,
+    private readonly verified: (claims: VerifiedClaims, done: Done) => void,
+  ) {}
+
+  /** The token only from `Authorization: Bearer` (JwtAuthGuard has checked the header's form). */
+  authenticate(req: { headers: Record<string, string | string[] | undefined> }): void {
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) return this.error(new AppException('AUTH_HEADER_INVALID'));
+    this.keys.verify(token).then(
+      (claims) =>
+        this.verified(claims, (error, user) => {
+          if (error) this.error(error);
+          else if (!user) this.error(new AppException('TOKEN_INVALID'));
+          else this.success(user);
+        }),
+      (error: unknown) => this.error(error),
+    );
+  }
+}
+
+/**
+ * Signature, key, algorithm, `iss`, `aud` and expiry (KeysService), then one query for the account's
+ * live state: revocation is checked on every request, whatever the signature says.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
   constructor(
-    @Inject(JWT_KEY) key: KeyObject,
+    keys: KeysService,
     private readonly access: AccessStateService,
   ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // jsonwebtoken accepts a KeyObject; made once at boot, it spares a key derivation per request
-      secretOrKey: key as unknown as Buffer,
-      algorithms: ['HS256'],
-      ignoreExpiration: false,
-    });
+    super(keys);
   }
 
   async validate(claims: Partial<TokenClaims>): Promise<Principal> {

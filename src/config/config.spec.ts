@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +119,122 @@ describe('loadConfig', () => {
       'DEMO_MODE=true is refused when NODE_ENV=production',
     ]);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) }).jwtSecretGenerated).toBe(false);
+  });
+
+  describe('token signing keys', () => {
+    const pem = (kind: 'ed25519' | 'p256' | 'p384' | 'rsa1024', part: 'privateKey' | 'publicKey' = 'privateKey') => {
+      const pair =
+        kind === 'ed25519'
+          ? generateKeyPairSync('ed25519')
+          : kind === 'rsa1024'
+            ? generateKeyPairSync('rsa', { modulusLength: 1024 })
+            : generateKeyPairSync('ec', { namedCurve: kind === 'p256' ? 'prime256v1' : 'secp384r1' });
+      return pair[part].export({ type: part === 'privateKey' ? 'pkcs8' : 'spki', format: 'pem' }).toString();
+    };
+
+    it('defaults to HS256 with the issuer APP_URL and no audience', () => {
+      expect(loadConfig({ APP_URL: 'https://api.example/' }).jwt).toEqual({
+        algorithm: 'HS256',
+        privateKey: undefined,
+        previousKeys: [],
+        issuer: 'https://api.example',
+        audience: undefined,
+      });
+      expect(loadConfig({ JWT_ISSUER: 'medisync', JWT_AUDIENCE: 'hospital' }).jwt).toMatchObject({
+        issuer: 'medisync',
+        audience: 'hospital',
+      });
+    });
+
+    it('parses the private key once, for its algorithm, also with its line breaks written as \\n', () => {
+      const key = pem('ed25519');
+      const c = loadConfig({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: key.replace(/\n/g, '\\n') });
+      expect(c.jwt.privateKey?.asymmetricKeyType).toBe('ed25519');
+      expect(c.jwt.privateKey?.type).toBe('private');
+    });
+
+    it('reads the keys from files, and several previous public keys from one value', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'medisync-keys-'));
+      try {
+        writeFileSync(join(dir, 'key.pem'), pem('p256'));
+        writeFileSync(join(dir, 'previous.pem'), `${pem('ed25519', 'publicKey')}\n${pem('p256', 'publicKey')}`);
+        const c = loadConfig({
+          JWT_ALGORITHM: 'ES256',
+          JWT_PRIVATE_KEY_FILE: join(dir, 'key.pem'),
+          JWT_PREVIOUS_PUBLIC_KEYS_FILE: join(dir, 'previous.pem'),
+        });
+        expect(c.jwt.privateKey?.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+        expect(c.jwt.previousKeys.map((k) => k.algorithm)).toEqual(['EdDSA', 'ES256']);
+        expect(c.jwt.previousKeys.every((k) => k.key.type === 'public')).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('production refuses an asymmetric algorithm without a key, and then needs no JWT_SECRET', () => {
+      expect(problems({ NODE_ENV: 'production', JWT_ALGORITHM: 'EdDSA' })).toEqual([
+        'JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE is required when JWT_ALGORITHM=EdDSA and NODE_ENV=production (the development key is never used there)',
+      ]);
+      expect(problems({ NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: pem('ed25519') })).toEqual([
+        'JWT_PRIVATE_KEY must be an RSA key of at least 2048 bits for JWT_ALGORITHM=RS256',
+      ]);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: pem('ed25519') }).jwt.algorithm).toBe('EdDSA');
+    });
+
+    it('lists every key problem in the one message, never a key', () => {
+      const secretKey = pem('ed25519');
+      const found = problems({
+        JWT_ALGORITHM: 'ES256',
+        JWT_PRIVATE_KEY: pem('p384'),
+        JWT_PREVIOUS_PUBLIC_KEYS: `${secretKey}\n${pem('rsa1024', 'publicKey')}\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----`,
+        JWT_PREVIOUS_PUBLIC_KEYS_FILE: '/nonexistent/previous.pem',
+      });
+      expect(found).toEqual([
+        'JWT_PRIVATE_KEY must be an EC key on the P-256 curve for JWT_ALGORITHM=ES256',
+        'Set only one of JWT_PREVIOUS_PUBLIC_KEYS and JWT_PREVIOUS_PUBLIC_KEYS_FILE',
+      ]);
+      expect(
+        problems({
+          JWT_ALGORITHM: 'ES256',
+          JWT_PRIVATE_KEY: 'not a key',
+          JWT_PREVIOUS_PUBLIC_KEYS: `${secretKey}\n${pem('rsa1024', 'publicKey')}\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----`,
+        }),
+      ).toEqual([
+        'JWT_PRIVATE_KEY is not an unencrypted PEM private key (e.g. from openssl genpkey)',
+        'JWT_PREVIOUS_PUBLIC_KEYS key 1 is a private key; give only its public key (openssl pkey -pubout)',
+        'JWT_PREVIOUS_PUBLIC_KEYS key 2 must be an Ed25519, P-256 or RSA (>= 2048 bits) public key',
+        'JWT_PREVIOUS_PUBLIC_KEYS key 3 is not a PEM public key',
+      ]);
+      const message = (() => {
+        try {
+          loadConfig({
+            JWT_ALGORITHM: 'EdDSA',
+            JWT_PRIVATE_KEY_FILE: '/nonexistent/key.pem',
+            JWT_PREVIOUS_PUBLIC_KEYS: secretKey,
+            PORT: 'x',
+          });
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return '';
+      })();
+      expect(message).toContain('PORT');
+      expect(message).toContain('JWT_PRIVATE_KEY_FILE: cannot read /nonexistent/key.pem (ENOENT)');
+      expect(message).not.toContain(secretKey.split('\n')[1]);
+    });
+
+    it('refuses keys that HS256 would not use, and an unknown algorithm', () => {
+      expect(problems({ JWT_PRIVATE_KEY: pem('ed25519') })[0]).toMatch(/JWT_PRIVATE_KEY is set but JWT_ALGORITHM=HS256/);
+      expect(problems({ JWT_PREVIOUS_PUBLIC_KEYS: pem('ed25519', 'publicKey') })[0]).toMatch(
+        /JWT_PREVIOUS_PUBLIC_KEYS is set but JWT_ALGORITHM=HS256/,
+      );
+      expect(problems({ JWT_ALGORITHM: 'none', JWT_PRIVATE_KEY: pem('ed25519') })).toEqual([
+        'JWT_ALGORITHM must be one of the following values: HS256, EdDSA, ES256, RS256',
+      ]);
+      expect(problems({ JWT_ALGORITHM: 'EdDSA', JWT_PREVIOUS_PUBLIC_KEYS: 'nothing here' })).toEqual([
+        'JWT_PREVIOUS_PUBLIC_KEYS holds no PEM block (-----BEGIN PUBLIC KEY-----)',
+      ]);
+    });
   });
 
   it('needs both bootstrap admin values, and a password that meets the rule', () => {

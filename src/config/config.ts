@@ -2,13 +2,13 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AiSlice, aiProblems, aiSlice, AiVariables } from './ai.config';
 import { AppSlice, appSlice, AppVariables } from './app.config';
-import { AuthSlice, authProblems, authSlice, AuthVariables } from './auth.config';
+import { authKeys, AuthSlice, authProblems, authSlice, AuthVariables } from './auth.config';
 import { DatabaseSlice, databaseSlice, DatabaseVariables } from './database.config';
 import { LimitsSlice, limitsSlice, LimitsVariables } from './limits.config';
 import { MailSlice, mailSlice, MailVariables } from './mail.config';
 import { ObservabilitySlice, observabilitySlice, ObservabilityVariables } from './observability.config';
 
-export { SAMPLE_JWT_SECRET } from './auth.config';
+export { JWT_ALGORITHMS, SAMPLE_JWT_SECRET, type JwtAlgorithm } from './auth.config';
 export { parseRate, type RateLimit, type RateLimitPolicy } from './limits.config';
 
 /**
@@ -53,7 +53,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const app = read(AppVariables);
   const database = read(DatabaseVariables);
   const auth = read(AuthVariables);
-  problems.push(...authProblems(auth, app.NODE_ENV === 'production'));
+  const keys = authKeys(auth);
+  problems.push(...authProblems(auth, app.NODE_ENV === 'production'), ...keys.problems);
   const mail = read(MailVariables);
   const limits = read(LimitsVariables);
   const ai = read(AiVariables);
@@ -61,10 +62,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const observability = read(ObservabilityVariables);
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const appValues = appSlice(app);
   return {
-    ...appSlice(app),
+    ...appValues,
     ...databaseSlice(database),
-    ...authSlice(auth),
+    ...authSlice(auth, keys.keys, appValues.appUrl),
     ...mailSlice(mail),
     ...limitsSlice(limits),
     ...aiSlice(ai),

@@ -82,7 +82,7 @@ export class DemoService {
         currentPeriodEnd: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000),
       });
     }
-    const { token } = this.tokens.issue(user);
+    const { token } = await this.tokens.issue(user);
     // the role only: a user_id is any text of any length, and the account (target) already names it
     await this.audit.record({ action: DemoAudit.login, actorId: user.id, targetId: user.id, details: { role: asked } });
     return {

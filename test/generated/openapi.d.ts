@@ -623,6 +623,49 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/.well-known/jwks.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The public keys that verify our tokens
+     * @description The public keys that verify our tokens (RFC 7517): the signing key first, then the previous keys that
+     *     still verify during a rotation. Pick the key by the token's `kid` header and verify with the key's `alg`
+     *     only. Empty with HS256. Cacheable for 5 minutes; on a `kid` it does not know, fetch it again.
+     */
+    get: operations['getJwks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/.well-known/medisync-configuration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What a resource server needs to verify our tokens
+     * @description The issuer, audience and key set a resource server checks our tokens against, and where to check that a
+     *     token is not revoked. Not an OAuth 2.0 or OpenID Connect discovery document: MediSync is neither.
+     */
+    get: operations['getServiceConfiguration'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1404,6 +1447,91 @@ export interface components {
       checks: {
         [key: string]: unknown;
       };
+    };
+    JwkDto: {
+      /**
+       * @example OKP
+       * @enum {string}
+       */
+      kty: 'OKP' | 'EC' | 'RSA';
+      /**
+       * @example Ed25519
+       * @enum {string}
+       */
+      crv?: 'Ed25519' | 'P-256';
+      /** @example 11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo */
+      x?: string;
+      y?: string;
+      n?: string;
+      /** @example AQAB */
+      e?: string;
+      /**
+       * @description The key's RFC 7638 thumbprint (SHA-256); tokens name their key with it in the `kid` header.
+       * @example kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k
+       */
+      kid: string;
+      /**
+       * @description The one algorithm this key verifies.
+       * @example EdDSA
+       * @enum {string}
+       */
+      alg: 'EdDSA' | 'ES256' | 'RS256';
+      /** @enum {string} */
+      use: 'sig';
+    };
+    JwksDto: {
+      /** @description Empty with HS256, whose secret is never published. */
+      keys: components['schemas']['JwkDto'][];
+    };
+    ServiceConfigurationDto: {
+      /**
+       * @description The `iss` of every token (JWT_ISSUER, default APP_URL).
+       * @example https://medisync.example.org
+       */
+      issuer: string;
+      /**
+       * @description The key set to verify tokens with.
+       * @example https://medisync.example.org/.well-known/jwks.json
+       */
+      jwks_uri: string;
+      /**
+       * @description The `aud` of every token (JWT_AUDIENCE), or null when tokens carry none.
+       * @example medisync
+       */
+      audience: string | null;
+      /**
+       * @description The algorithms a token of ours may be signed with now (the active key's, and any previous key's).
+       * @example [
+       *       "EdDSA"
+       *     ]
+       */
+      token_signing_alg_values_supported: ('HS256' | 'EdDSA' | 'ES256' | 'RS256')[];
+      /**
+       * @description The claims our tokens carry.
+       * @example [
+       *       "iss",
+       *       "aud",
+       *       "sub",
+       *       "userId",
+       *       "role",
+       *       "jti",
+       *       "tv",
+       *       "iat",
+       *       "exp"
+       *     ]
+       */
+      claims_supported: string[];
+      /**
+       * @description Send the token here as a bearer (`GET`): 200 while it is valid and not revoked, 401 otherwise. A
+       *     signature check alone accepts a revoked token until it expires.
+       * @example https://medisync.example.org/api/users/me
+       */
+      token_validation_endpoint: string;
+      /**
+       * @description The API's documentation.
+       * @example https://medisync.example.org/docs
+       */
+      service_documentation: string;
     };
   };
   responses: never;
@@ -3445,6 +3573,68 @@ export interface operations {
       };
       /** @description SERVICE_UNAVAILABLE: the database does not answer */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  getJwks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key set */
+      200: {
+        headers: {
+          /** @description `public, max-age=300` */
+          'Cache-Control'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JwksDto'];
+        };
+      };
+      /** @description RATE_LIMITED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  getServiceConfiguration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The metadata document */
+      200: {
+        headers: {
+          /** @description `public, max-age=300` */
+          'Cache-Control'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceConfigurationDto'];
+        };
+      };
+      /** @description RATE_LIMITED */
+      429: {
         headers: {
           [name: string]: unknown;
         };
