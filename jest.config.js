@@ -48,7 +48,15 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      slowTestThreshold: 60,
+      // one PGlite cluster made by initdb per run; each embedded test database starts from a copy of it
+      globalSetup: '<rootDir>/test/support/pglite-template.ts',
+      globalTeardown: '<rootDir>/test/support/pglite-template-teardown.ts',
+    },
     // needs a Redis server: only when TEST_REDIS_URL is set (npm run test:redis, .ci/run)
     ...(process.env.TEST_REDIS_URL ? [{ ...common, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] }] : []),
     // stops this machine's PostgreSQL: only when TEST_OUTAGE=1 (npm run test:outage, .ci/run)
