@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { PASSWORD, registration } from './support/app';
+import { embeddedDataDir } from './support/database';
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 
@@ -16,9 +17,12 @@ interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts dist/src/main.js as `npm start` would, on a fresh DATA_DIR, and waits until it listens. */
-async function startServer(): Promise<RunningServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'medisync-server-'));
+/**
+ * Starts dist/src/main.js as `npm start` would and waits until it listens. Its DATA_DIR is empty, as a
+ * newcomer's is (the server creates its database cluster), unless `dataDir` gives another folder.
+ */
+async function startServer(dataDir?: string): Promise<RunningServer> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'medisync-server-')));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -160,8 +164,9 @@ describe('the built server on its zero-setup defaults', () => {
   });
 
   it('stops promptly and cleanly on SIGTERM', async () => {
-    // a server of its own: stopping the shared one would take it away from the other tests
-    const own = await startServer();
+    // a server of its own, since stopping the shared one would take it away from the other tests;
+    // its cluster is a copy of the template, which spares a second initdb (what it stops is the same)
+    const own = await startServer(await embeddedDataDir('medisync-server-'));
     try {
       await request(own.base).get('/health/ready').expect(200);
       const exited = new Promise<number | null>((resolve) => own.child.once('exit', (code) => resolve(code)));
