@@ -125,7 +125,7 @@ describe('hostile input never yields a 5xx, and every error is the envelope', ()
     },
   ];
 
-  it.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path.toString().replace(/^.*=> /, '')}`, r]))('%s', async (_name, route) => {
+  it.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path.toString().replace(/^.*=>\s*/, '')}`, r]))('%s', async (_name, route) => {
     await fc.assert(
       fc.asyncProperty(bodyFor(route.fields, route.valid), async (raw) => {
         tried++;
