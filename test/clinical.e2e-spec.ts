@@ -15,10 +15,10 @@ const HYPERTENSION = 'Essential hypertension, BP 150/95';
 
 /**
  * Each test makes the doctor that owns its data (`a`) and everything it reads, so any test runs alone
- * or in any order. Shared from beforeAll, and never changed by a test: the admin, a second subscribed
- * doctor `b` (always the outsider to `a`'s data; a test may give `b` patients of its own, which no test
- * counts) and `c`, a doctor without a subscription. Figures over the whole system (the admin's lists
- * and analytics) are compared with the same figures read at the start of the test.
+ * or in any order. Shared from beforeAll: the admin, a second subscribed doctor `b` (the outsider to
+ * `a`'s data) and `c`, a doctor without a subscription. No test changes their accounts; some give `b`
+ * a patient or appointment of its own, which no test counts. Figures over the whole system (the
+ * admin's lists and analytics) are compared with the same figures read at the start of the test.
  */
 describe('clinical resources: ownership over real HTTP', () => {
   let ctx: TestContext;
