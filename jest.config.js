@@ -4,6 +4,7 @@
  * CommonJS. Node itself loads them natively (require(esm), Node >= 20.19).
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 /** Installed packages that declare "type": "module" (found once, at config time). */
@@ -46,9 +47,20 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 module.exports = {
+  // Jest's default is one worker fewer than the cores, which on a 2-core machine means running every
+  // suite in one process, one after another; the suites wait on I/O a lot, so two workers finish sooner.
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      slowTestThreshold: 60,
+      // one PGlite cluster made by initdb per run; each embedded test database starts from a copy of it
+      globalSetup: '<rootDir>/test/support/pglite-template.ts',
+      globalTeardown: '<rootDir>/test/support/pglite-template-teardown.ts',
+    },
     // needs a Redis server: only when TEST_REDIS_URL is set (npm run test:redis, .ci/run)
     ...(process.env.TEST_REDIS_URL ? [{ ...common, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] }] : []),
     // several instances on one real PostgreSQL: only when TEST_INSTANCES=1 (npm run test:instances, .ci/run)

@@ -1,40 +1,73 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { expectEnvelope, startTestApp, TestContext, verifiedDoctor } from './support/app';
+import { expectEnvelope, startTestApp, TestContext, uniqueEmail, verifiedDoctor } from './support/app';
 import { tokenFrom } from './support/smtp';
 
 const ADMIN = { email: 'root@example.org', password: 'Adm1n-Passw0rd' };
 const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
 const at = (days: number, hour = 9) => new Date(Date.UTC(2026, 11, 1 + days, hour)).toISOString();
 
+type Doctor = { email: string; uid: string; token: string };
+const MAX = { firstName: 'Max', lastName: 'Mustermann', dateOfBirth: '1980-04-12', phone: '+49 30 1234567' };
+const ERIKA = { firstName: 'Erika', lastName: 'Musterfrau', dateOfBirth: '1975-01-30' };
+const HYPERTENSION = 'Essential hypertension, BP 150/95';
+
+/**
+ * Each test makes the doctor that owns its data (`a`) and everything it reads, so any test runs alone
+ * or in any order. Shared from beforeAll: the admin, a second subscribed doctor `b` (the outsider to
+ * `a`'s data) and `c`, a doctor without a subscription. No test changes their accounts; some give `b`
+ * a patient or appointment of its own, which no test counts. Figures over the whole system (the
+ * admin's lists and analytics) are compared with the same figures read at the start of the test.
+ */
 describe('clinical resources: ownership over real HTTP', () => {
   let ctx: TestContext;
   let admin: string;
-  let a: { uid: string; token: string }; // the first doctor: owns the data
-  let b: { uid: string; token: string }; // a second doctor
-  let c: { uid: string; token: string }; // a doctor without a subscription
-  let patientId: string;
-  let patientToken: string;
-  let appointmentId: string;
-  let otherPatientId: string;
+  let b: Doctor; // a second doctor with a subscription
+  let c: Doctor; // a doctor without a subscription
+
+  /** A fresh verified doctor on a trial: the owner of what the test makes. */
+  const subscribedDoctor = async (): Promise<Doctor> => {
+    const doctor = await verifiedDoctor(ctx);
+    await ctx.http.post('/api/subscriptions/trial').set(auth(doctor.token)).expect(201);
+    return doctor;
+  };
+  const newPatient = async (doctor: Doctor, body: Record<string, unknown> = MAX): Promise<string> =>
+    (await ctx.http.post('/api/patients').set(auth(doctor.token)).send(body).expect(201)).body.data.id;
+  const newAppointment = async (doctor: Doctor, patientId: string, day = 1, reason = 'Blood pressure check'): Promise<string> =>
+    (
+      await ctx.http
+        .post('/api/appointments')
+        .set(auth(doctor.token))
+        .send({ patientId, startsAt: at(day), endsAt: at(day, 10), reason })
+        .expect(201)
+    ).body.data.id;
+  const newRecord = async (doctor: Doctor, patientId: string, content = HYPERTENSION): Promise<void> => {
+    await ctx.http.post(`/api/patients/${patientId}/records`).set(auth(doctor.token)).send({ type: 'diagnosis', content }).expect(201);
+  };
+  /** Invites the patient to the portal and accepts the emailed invitation; returns the patient's login token. */
+  const portalAccount = async (doctor: Doctor, patientId: string): Promise<string> => {
+    const email = uniqueEmail('patient');
+    await ctx.http.post(`/api/patients/${patientId}/invite`).set(auth(doctor.token)).send({ email }).expect(202);
+    const token = tokenFrom(await ctx.mailbox.waitFor(email));
+    await ctx.http.post('/api/invitations/accept').send({ token, password: 'Patient-Passw0rd' }).expect(201);
+    return (await ctx.http.post('/api/login').send({ email, password: 'Patient-Passw0rd' }).expect(200)).body.token;
+  };
 
   beforeAll(async () => {
     ctx = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
     admin = (await ctx.http.post('/api/login').send(ADMIN).expect(200)).body.token;
-    [a, b, c] = [await verifiedDoctor(ctx), await verifiedDoctor(ctx), await verifiedDoctor(ctx)];
-    for (const d of [a, b]) await ctx.http.post('/api/subscriptions/trial').set(auth(d.token)).expect(201);
+    b = await subscribedDoctor();
+    c = await verifiedDoctor(ctx);
   });
   afterAll(async () => {
     await ctx.close();
   });
 
   it('patients: a doctor creates, lists (own only, searchable, paginated), reads and updates their own', async () => {
-    const created = await ctx.http
-      .post('/api/patients')
-      .set(auth(a.token))
-      .send({ firstName: 'Max', lastName: 'Mustermann', dateOfBirth: '1980-04-12', phone: '+49 30 1234567' })
-      .expect(201);
+    const a = await subscribedDoctor();
+    const allBefore = (await ctx.http.get('/api/patients?q=muster').set(auth(admin)).expect(200)).body.meta.total as number;
+    const created = await ctx.http.post('/api/patients').set(auth(a.token)).send(MAX).expect(201);
     expect(created.body.data).toMatchObject({
       firstName: 'Max',
       lastName: 'Mustermann',
@@ -43,19 +76,13 @@ describe('clinical resources: ownership over real HTTP', () => {
       doctorId: a.uid,
       hasPortalAccount: false,
     });
-    patientId = created.body.data.id;
-    otherPatientId = (
-      await ctx.http
-        .post('/api/patients')
-        .set(auth(b.token))
-        .send({ firstName: 'Erika', lastName: 'Musterfrau', dateOfBirth: '1975-01-30' })
-        .expect(201)
-    ).body.data.id;
+    const patientId = created.body.data.id;
+    await newPatient(b, ERIKA);
     const mine = await ctx.http.get('/api/patients?q=muster').set(auth(a.token)).expect(200);
     expect(mine.body.data.map((p: { id: string }) => p.id)).toEqual([patientId]);
     expect(mine.body.meta).toEqual({ page: 1, limit: 20, total: 1 });
     const all = await ctx.http.get('/api/patients?q=muster').set(auth(admin)).expect(200);
-    expect(all.body.meta.total).toBe(2);
+    expect(all.body.meta.total).toBe(allBefore + 2);
     await ctx.http.get(`/api/patients/${patientId}`).set(auth(a.token)).expect(200);
     const updated = await ctx.http
       .patch(`/api/patients/${patientId}`)
@@ -79,6 +106,8 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it("a second doctor gets NOT_OWNER on every patient route of the first doctor's patient; unknown ids are 404, bad ids 400", async () => {
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a, { ...MAX, firstName: 'Maximilian' });
     const calls = [
       ctx.http.get(`/api/patients/${patientId}`),
       ctx.http.patch(`/api/patients/${patientId}`).send({ firstName: 'X' }),
@@ -96,6 +125,10 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it('appointments: subscription-gated creation for an own patient, endsAt after startsAt, owner-only updates', async () => {
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a);
+    const otherPatientId = await newPatient(b, ERIKA);
+    const allBefore = (await ctx.http.get('/api/appointments').set(auth(admin)).expect(200)).body.meta.total as number;
     const bad = await ctx.http
       .post('/api/appointments')
       .set(auth(a.token))
@@ -133,7 +166,7 @@ describe('clinical resources: ownership over real HTTP', () => {
       startsAt: at(1),
       endsAt: at(1, 10),
     });
-    appointmentId = created.body.data.id;
+    const appointmentId = created.body.data.id;
     await ctx.http
       .post('/api/appointments')
       .set(auth(b.token))
@@ -141,7 +174,7 @@ describe('clinical resources: ownership over real HTTP', () => {
       .expect(201);
     const list = await ctx.http.get('/api/appointments').set(auth(a.token)).expect(200);
     expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([appointmentId]);
-    expect((await ctx.http.get('/api/appointments').set(auth(admin)).expect(200)).body.meta.total).toBe(2);
+    expect((await ctx.http.get('/api/appointments').set(auth(admin)).expect(200)).body.meta.total).toBe(allBefore + 2);
     expectEnvelope((await ctx.http.get(`/api/appointments/${appointmentId}`).set(auth(b.token)).expect(403)).body, 403, 'NOT_OWNER');
     expectEnvelope(
       (await ctx.http.patch(`/api/appointments/${appointmentId}`).set(auth(b.token)).send({ status: 'canceled' }).expect(403)).body,
@@ -168,6 +201,8 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it('records: the owning doctor writes; others get NOT_OWNER', async () => {
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a);
     const rec = await ctx.http
       .post(`/api/patients/${patientId}/records`)
       .set(auth(a.token))
@@ -181,7 +216,13 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it('invitation: a single-use emailed link creates a verified patient account that reads only its own data', async () => {
-    const email = `patient.${Date.now()}@example.org`;
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a);
+    await newRecord(a, patientId);
+    const appointmentId = await newAppointment(a, patientId);
+    const otherPatientId = await newPatient(b, ERIKA);
+    const bAppointment = await newAppointment(b, otherPatientId, 2, 'B’s own');
+    const email = uniqueEmail('patient');
     const invited = await ctx.http.post(`/api/patients/${patientId}/invite`).set(auth(a.token)).send({ email }).expect(202);
     expect(new Date(invited.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(6.9 * 86400_000);
     const mail = await ctx.mailbox.waitFor(email);
@@ -197,7 +238,7 @@ describe('clinical resources: ownership over real HTTP', () => {
     );
     const login = await ctx.http.post('/api/login').send({ email, password: 'Patient-Passw0rd' }).expect(200);
     expect(login.body.role).toBe('patient');
-    patientToken = login.body.token;
+    const patientToken = login.body.token;
     expectEnvelope(
       (await ctx.http.post(`/api/patients/${patientId}/invite`).set(auth(a.token)).send({ email: 'other@example.org' }).expect(409)).body,
       409,
@@ -220,8 +261,6 @@ describe('clinical resources: ownership over real HTTP', () => {
     const appts = await ctx.http.get('/api/appointments').set(auth(patientToken)).expect(200);
     expect(appts.body.data.map((x: { id: string }) => x.id)).toEqual([appointmentId]);
     await ctx.http.get(`/api/appointments/${appointmentId}`).set(auth(patientToken)).expect(200);
-    const others = await ctx.http.get('/api/appointments').set(auth(admin)).expect(200);
-    const bAppointment = others.body.data.find((x: { id: string }) => x.id !== appointmentId).id;
     expectEnvelope((await ctx.http.get(`/api/appointments/${bAppointment}`).set(auth(patientToken)).expect(403)).body, 403, 'NOT_OWNER');
     for (const call of [
       ctx.http.patch(`/api/appointments/${appointmentId}`).send({ status: 'canceled' }),
@@ -243,6 +282,10 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it('AI (rules provider): a note in each template for an own appointment, diagnosis from the symptom table, provider named, review required', async () => {
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a);
+    await newRecord(a, patientId);
+    const appointmentId = await newAppointment(a, patientId);
     for (const [template, language, heading] of [
       ['soap_note', 'en', 'Subjective'],
       ['progress_note', 'de', 'Verlauf'],
@@ -303,6 +346,11 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it('analytics: own figures for a doctor, system-wide for an admin, computed in SQL', async () => {
+    const before = (await ctx.http.get('/api/analytics/summary').set(auth(admin)).expect(200)).body.data;
+    const a = await subscribedDoctor();
+    const appointmentId = await newAppointment(a, await newPatient(a), 3, 'Moved');
+    await ctx.http.patch(`/api/appointments/${appointmentId}`).set(auth(admin)).send({ status: 'finished' }).expect(200);
+    await newAppointment(b, await newPatient(b, ERIKA), 2, 'B’s own');
     const mine = await ctx.http.get('/api/analytics/summary').set(auth(a.token)).expect(200);
     expect(mine.body.data).toEqual({
       scope: 'doctor',
@@ -314,14 +362,30 @@ describe('clinical resources: ownership over real HTTP', () => {
     const system = await ctx.http.get('/api/analytics/summary').set(auth(admin)).expect(200);
     expect(system.body.data).toMatchObject({
       scope: 'system',
-      patients: 2,
-      appointments: 2,
-      appointmentsByStatus: { planned: 1, finished: 1, canceled: 0 },
+      patients: before.patients + 2,
+      appointments: before.appointments + 2,
+      appointmentsByStatus: {
+        planned: before.appointmentsByStatus.planned + 1,
+        finished: before.appointmentsByStatus.finished + 1,
+        canceled: before.appointmentsByStatus.canceled,
+      },
     });
     expectEnvelope((await ctx.http.get('/api/analytics/summary').set(auth(c.token)).expect(403)).body, 403, 'SUBSCRIPTION_REQUIRED');
   });
 
   it('every change to a clinical row is audited (who, what, when) without clinical text', async () => {
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a);
+    await ctx.http.patch(`/api/patients/${patientId}`).set(auth(a.token)).send({ firstName: 'Maximilian' }).expect(200);
+    await newRecord(a, patientId);
+    const appointmentId = await newAppointment(a, patientId);
+    await ctx.http.patch(`/api/appointments/${appointmentId}`).set(auth(a.token)).send({ reason: 'Moved' }).expect(200);
+    await ctx.http
+      .post(`/api/patients/${patientId}/invite`)
+      .set(auth(a.token))
+      .send({ email: uniqueEmail('patient') })
+      .expect(202);
+    await ctx.http.post('/api/ai/clinical-notes').set(auth(a.token)).send({ appointmentId }).expect(200);
     const events = await ctx.http.get(`/api/admin/audit-events?actorId=${a.uid}&limit=100`).set(auth(admin)).expect(200);
     const actions = new Set(events.body.data.map((e: { action: string }) => e.action));
     for (const x of [
@@ -344,6 +408,11 @@ describe('clinical resources: ownership over real HTTP', () => {
   });
 
   it('deleting a patient archives it: gone from the API, appointments and records kept, portal account disabled', async () => {
+    const a = await subscribedDoctor();
+    const patientId = await newPatient(a);
+    await newRecord(a, patientId);
+    const appointmentId = await newAppointment(a, patientId);
+    const patientToken = await portalAccount(a, patientId);
     expectEnvelope((await ctx.http.delete(`/api/patients/${patientId}`).set(auth(b.token)).expect(403)).body, 403, 'NOT_OWNER');
     await ctx.http.delete(`/api/patients/${patientId}`).set(auth(a.token)).expect(200);
     await ctx.http.get(`/api/patients/${patientId}`).set(auth(a.token)).expect(404);

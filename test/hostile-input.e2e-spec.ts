@@ -52,16 +52,15 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 40);
 
 describe('hostile input never yields a 5xx, and every error is the envelope', () => {
   let ctx: TestContext;
-  let doctorToken: string;
+  let doctorToken: string; // the caller of the /api/users/me routes: none of them can disable it
   let adminToken: string;
-  let doctorId: string;
+  let targetId: string; // the account the admin routes change (they may disable it): nobody else's
   let tried = 0;
 
   beforeAll(async () => {
     ctx = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: 'root@example.org', BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n-Passw0rd', LOGIN_LOCKOUT: '0' });
-    const doctor = await verifiedDoctor(ctx);
-    doctorToken = doctor.token;
-    doctorId = doctor.uid;
+    doctorToken = (await verifiedDoctor(ctx)).token;
+    targetId = (await verifiedDoctor(ctx)).uid;
     adminToken = (await ctx.http.post('/api/login').send({ email: 'root@example.org', password: 'Adm1n-Passw0rd' }).expect(200)).body.token;
   });
   afterAll(async () => {
@@ -122,21 +121,21 @@ describe('hostile input never yields a 5xx, and every error is the envelope', ()
     },
     {
       method: 'patch',
-      path: () => `/api/admin/users/${doctorId}`,
+      path: () => `/api/admin/users/${targetId}`,
       fields: ['role', 'disabled'],
       valid: { disabled: false },
       token: () => adminToken,
     },
     {
       method: 'put',
-      path: () => `/api/admin/users/${doctorId}/subscription`,
+      path: () => `/api/admin/users/${targetId}/subscription`,
       fields: ['plan', 'status', 'currentPeriodEnd'],
       valid: { plan: 'basic', status: 'active', currentPeriodEnd: '2030-01-01T00:00:00Z' },
       token: () => adminToken,
     },
   ];
 
-  it.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path.toString().replace(/^.*=> /, '')}`, r]))('%s', async (_name, route) => {
+  it.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path.toString().replace(/^.*=>\s*/, '')}`, r]))('%s', async (_name, route) => {
     await fc.assert(
       fc.asyncProperty(bodyFor(route.fields, route.valid), async (raw) => {
         tried++;

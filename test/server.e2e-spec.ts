@@ -5,50 +5,90 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { PASSWORD, registration } from './support/app';
+import { embeddedDataDir } from './support/database';
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+
+interface RunningServer {
+  base: string;
+  child: ChildProcess;
+  /** Everything the server wrote to stdout and stderr so far. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dist/src/main.js as `npm start` would and waits until it listens. Its DATA_DIR is empty, as a
+ * newcomer's is (the server creates its database cluster), unless `dataDir` gives another folder.
+ */
+async function startServer(dataDir?: string): Promise<RunningServer> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'medisync-server-')));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    NO_COLOR: '1',
+  };
+  // started in the data folder, so a developer's own .env in the repository is not read
+  const child = spawn(process.execPath, [MAIN], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  };
+  let base = '';
+  for (let i = 0; i < 300 && !base; i++) {
+    const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(log);
+    if (m) base = m[1];
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!base) {
+    await stop();
+    throw new Error(`server did not start:\n${log}`);
+  }
+  return { base, child, log: () => log, stop };
+}
 
 /**
  * The built server as a newcomer runs it (`npm start`): no DATABASE_URL (embedded PGlite), no
  * SMTP_URL (mail to the log and the outbox). Built by `pretest` (nest build, with the Swagger plugin).
+ * The tests share one server and each registers its own account; the SIGTERM test stops a server of its own.
  */
 describe('the built server on its zero-setup defaults', () => {
-  let dir: string;
-  let child: ChildProcess;
-  let log = '';
+  let server: RunningServer;
   let base = '';
 
   beforeAll(async () => {
     expect(existsSync(MAIN)).toBe(true);
-    dir = await mkdtemp(join(tmpdir(), 'medisync-server-'));
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      NO_COLOR: '1',
-    };
-    // started in the data folder, so a developer's own .env in the repository is not read
-    child = spawn(process.execPath, [MAIN], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-    for (let i = 0; i < 300 && !base; i++) {
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(log);
-      if (m) base = m[1];
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    if (!base) throw new Error(`server did not start:\n${log}`);
+    server = await startServer();
+    base = server.base;
   });
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
+    await server?.stop();
   });
+
+  /** The verification link the server logged in the mail to this address (waits up to 5 s for it). */
+  const verificationLinkFor = async (email: string): Promise<string | undefined> => {
+    for (let i = 0; i < 50; i++) {
+      const line = server
+        .log()
+        .split('\n')
+        .find((l) => l.includes(`mail to ${email} `));
+      const link = line && /(http:\/\/localhost:\d+\/api\/verification\/verify\?token=[A-Za-z0-9_-]+)/.exec(line)?.[1];
+      if (link) return link;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return undefined;
+  };
 
   it('is ready on the embedded database', async () => {
     await request(base).get('/health/ready').expect(200);
-    expect(log).toMatch(/embedded PostgreSQL \(PGlite\) ready/);
+    expect(server.log()).toMatch(/embedded PostgreSQL \(PGlite\) ready/);
   });
 
   it('serves an OpenAPI document whose schemas come from the DTOs (Swagger CLI plugin)', async () => {
@@ -78,24 +118,25 @@ describe('the built server on its zero-setup defaults', () => {
   it('lets a newcomer register, find the verification link in the log, verify and log in', async () => {
     const email = 'newcomer@example.org';
     await request(base).post('/api/register').send(registration(email)).expect(201);
-    let link: string | undefined;
-    for (let i = 0; i < 50 && !link; i++) {
-      link = /(http:\/\/localhost:\d+\/api\/verification\/verify\?token=[A-Za-z0-9_-]+)/.exec(log)?.[1];
-      if (!link) await new Promise((r) => setTimeout(r, 100));
-    }
+    const link = await verificationLinkFor(email);
     expect(link).toBeDefined();
     const url = new URL(link!);
     await request(base).get(`${url.pathname}${url.search}`).expect(200);
     const login = await request(base).post('/api/login').send({ email, password: PASSWORD }).expect(200);
     expect(login.body.role).toBe('doctor');
     await request(base).post('/api/register').send(registration(email)).expect(409);
+    const log = server.log();
     expect(log).not.toContain(PASSWORD);
     expect(log).not.toContain(login.body.token);
     expect(log).not.toContain('$argon2');
   });
 
   it('logs JSON: one line per request with method, route template, status, duration, request id and user id', async () => {
-    const login = await request(base).post('/api/login').send({ email: 'newcomer@example.org', password: PASSWORD }).expect(200);
+    const email = 'logged-in@example.org';
+    await request(base).post('/api/register').send(registration(email)).expect(201);
+    const link = new URL((await verificationLinkFor(email))!);
+    await request(base).get(`${link.pathname}${link.search}`).expect(200);
+    const login = await request(base).post('/api/login').send({ email, password: PASSWORD }).expect(200);
     await request(base)
       .get('/api/users/me')
       .set('Authorization', `Bearer ${login.body.token}`)
@@ -103,6 +144,7 @@ describe('the built server on its zero-setup defaults', () => {
       .expect(200);
     await request(base).get('/api/verification/verify?token=secret-looking-token-value').expect(410);
     await new Promise((r) => setTimeout(r, 300));
+    const log = server.log();
     const lines = log
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -123,8 +165,16 @@ describe('the built server on its zero-setup defaults', () => {
   });
 
   it('stops promptly and cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    // a server of its own, since stopping the shared one would take it away from the other tests;
+    // its cluster is a copy of the template, which spares a second initdb (what it stops is the same)
+    const own = await startServer(await embeddedDataDir('medisync-server-'));
+    try {
+      await request(own.base).get('/health/ready').expect(200);
+      const exited = new Promise<number | null>((resolve) => own.child.once('exit', (code) => resolve(code)));
+      own.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await own.stop();
+    }
   });
 });

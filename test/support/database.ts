@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +12,24 @@ export interface TestDatabase {
 }
 
 /**
+ * Where the e2e global setup (test/support/pglite-template.ts) left a PGlite data folder just after
+ * initdb, closed cleanly. Creating a cluster (initdb in WebAssembly) takes seconds; copying one that
+ * was never used takes a fraction of one and gives the same empty database.
+ */
+export const PGLITE_TEMPLATE_ENV = 'MEDISYNC_TEST_PGLITE_TEMPLATE';
+
+/**
+ * A new temporary folder for `startEmbeddedDatabase(dir)`: its `pgdata` starts as a private copy of
+ * the template when the global setup made one, and is created by initdb at the first start otherwise.
+ */
+export async function embeddedDataDir(prefix = 'medisync-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const template = process.env[PGLITE_TEMPLATE_ENV];
+  if (template && existsSync(template)) await cp(template, join(dir, 'pgdata'), { recursive: true });
+  return dir;
+}
+
+/**
  * A fresh, empty database for one suite; the app's own migrations fill it.
  * With TEST_DATABASE_URL (a server where the user may CREATE DATABASE): a new database there.
  * Without it: the embedded PGlite server in a temporary folder, as `npm start` uses.
@@ -18,7 +37,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) {
-    const dir = await mkdtemp(join(tmpdir(), 'medisync-test-'));
+    const dir = await embeddedDataDir();
     const embedded = await startEmbeddedDatabase(dir, 20);
     return {
       url: embedded.url,
