@@ -39,6 +39,16 @@ const swc = [
     sourceMaps: 'inline',
   },
 ];
+/**
+ * kubernetes-models (the Kubernetes schemas for deploy/kubernetes.spec.ts) exports its files under the
+ * "import" condition only, which Jest's CommonJS resolver does not use: point at the files directly.
+ */
+const kubernetesModels = {
+  '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
+  '^@kubernetes-models/validate/runtime/(.+?)(\\.js)?$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',
+  '^(kubernetes-models|@kubernetes-models/apimachinery|@kubernetes-models/prometheus-operator)/(.+?)(\\.js)?$':
+    '<rootDir>/node_modules/$1/$2.js',
+};
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
@@ -47,7 +57,12 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+      moduleNameMapper: kubernetesModels,
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
     // needs a Redis server: only when TEST_REDIS_URL is set (npm run test:redis, .ci/run)
     ...(process.env.TEST_REDIS_URL ? [{ ...common, displayName: 'redis', testMatch: ['<rootDir>/test/**/*.redis-spec.ts'] }] : []),
