@@ -40,6 +40,16 @@ const swc = [
     sourceMaps: 'inline',
   },
 ];
+/**
+ * kubernetes-models (the Kubernetes schemas for deploy/kubernetes.spec.ts) exports its files under the
+ * "import" condition only, which Jest's CommonJS resolver does not use: point at the files directly.
+ */
+const kubernetesModels = {
+  '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
+  '^@kubernetes-models/validate/runtime/(.+?)(\\.js)?$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',
+  '^(kubernetes-models|@kubernetes-models/apimachinery|@kubernetes-models/prometheus-operator)/(.+?)(\\.js)?$':
+    '<rootDir>/node_modules/$1/$2.js',
+};
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
@@ -51,7 +61,12 @@ module.exports = {
   // suite in one process, one after another; the suites wait on I/O a lot, so two workers finish sooner.
   maxWorkers: Math.max(2, os.availableParallelism() - 1),
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+      moduleNameMapper: kubernetesModels,
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AddressObject, simpleParser } from 'mailparser';
 import { PASSWORD, registration, startTestApp, TestContext, uniqueEmail } from './support/app';
 
 describe('mail without SMTP_URL: the outbox', () => {
@@ -11,21 +12,38 @@ describe('mail without SMTP_URL: the outbox', () => {
     await ctx.close();
   });
 
-  it('writes each message to DATA_DIR/outbox as an .eml whose link verifies the account', async () => {
+  it('writes each message to DATA_DIR/outbox as .txt and .eml; `grep token=` finds a working link', async () => {
     const email = uniqueEmail();
     await ctx.http.post('/api/register').send(registration(email)).expect(201);
     const outbox = join(ctx.dataDir, 'outbox');
     let files: string[] = [];
-    for (let i = 0; i < 50 && files.length === 0; i++) {
-      files = (await readdir(outbox).catch(() => [])).filter((f) => f.endsWith('.eml'));
-      if (files.length === 0) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && files.length < 2; i++) {
+      files = (await readdir(outbox).catch(() => [])).sort();
+      if (files.length < 2) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(files).toHaveLength(1);
-    const eml = (await readFile(join(outbox, files[0]), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    expect(eml).toMatch(new RegExp(`^To: ${email.replace(/[.]/g, '\\.')}`, 'm'));
-    expect(eml).toContain('Content-Type: text/html');
-    const token = /verify\?token=([A-Za-z0-9_-]{43})/.exec(eml)?.[1];
-    expect(token).toBeDefined();
+    expect(files.map((f) => f.replace(/^.*\./, ''))).toEqual(['eml', 'txt']);
+    expect(files[0].replace(/\.eml$/, '')).toBe(files[1].replace(/\.txt$/, ''));
+
+    // what `grep token= data/outbox/*` prints: one line, in the .txt, with the token as sent
+    const hits: string[] = [];
+    for (const file of files) {
+      for (const line of (await readFile(join(outbox, file), 'utf8')).split('\n'))
+        if (line.includes('token=')) hits.push(`${file}:${line}`);
+    }
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatch(/\.txt:Verify my email: http:\/\/\S+\/verify\?token=[A-Za-z0-9_-]{43}$/);
+    const token = /token=([A-Za-z0-9_-]{43})$/.exec(hits[0])![1];
+
+    const txt = await readFile(join(outbox, files[1]), 'utf8');
+    expect(txt).toMatch(new RegExp(`^To: ${email.replace(/[.]/g, '\\.')}$`, 'm'));
+    expect(txt).toContain('Subject: Verify your MediSync email address');
+
+    // the .eml is a whole message (text and HTML) for a mail client, with the same link
+    const eml = await simpleParser(await readFile(join(outbox, files[0])));
+    expect((eml.to as AddressObject).value[0].address).toBe(email);
+    expect(eml.text).toContain(`token=${token}`);
+    expect(eml.html).toContain(`token=${token}`);
+
     await ctx.http.get(`/api/verification/verify?token=${token}`).expect(200);
     await ctx.http.post('/api/login').send({ email, password: PASSWORD }).expect(200);
   });

@@ -14,8 +14,10 @@ export interface MailMessage {
 
 /**
  * Sends mail over SMTP_URL; without it, builds the same RFC 822 message and writes it to
- * DATA_DIR/outbox as an .eml file (and, outside production, logs the text so a newcomer can click
- * the link). `send` rejects when delivery fails: callers decide what that means.
+ * DATA_DIR/outbox twice: `<name>.eml` (base64 bodies, for a mail client) and `<name>.txt` (the headers
+ * that matter and the plain text as written, so `grep token= data/outbox/*` finds working links and
+ * nothing quoted-printable). Outside production it also logs each link on a line of its own.
+ * `send` rejects when delivery fails: callers decide what that means.
  */
 @Injectable()
 export class MailService implements OnApplicationShutdown {
@@ -36,16 +38,25 @@ export class MailService implements OnApplicationShutdown {
   }
 
   async send(message: MailMessage): Promise<void> {
-    const info = (await this.transport.sendMail({ ...message, from: this.config.mailFrom })) as { message?: Buffer; messageId?: string };
+    // base64 bodies in the outbox's .eml: no "token=3D…" for a grep to find (the .txt has the links)
+    const info = (await this.transport.sendMail({
+      ...message,
+      from: this.config.mailFrom,
+      ...(this.outbox ? { textEncoding: 'base64' } : {}),
+    })) as { message?: Buffer; messageId?: string };
     if (!this.outbox) return;
     await mkdir(this.outbox, { recursive: true });
-    const file = join(this.outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}.eml`);
-    await writeFile(file, info.message ?? Buffer.alloc(0), { mode: 0o600 });
+    const name = join(this.outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`);
+    const plain = [`To: ${message.to}`, `Subject: ${message.subject}`, `Message-ID: ${info.messageId ?? ''}`, '', message.text, ''];
+    await writeFile(`${name}.txt`, plain.join('\n'), { mode: 0o600 });
+    await writeFile(`${name}.eml`, info.message ?? Buffer.alloc(0), { mode: 0o600 });
     if (this.config.env === 'production') {
-      this.logger.warn(`SMTP_URL is not set: mail "${message.subject}" written to ${file}`);
-    } else {
-      this.logger.log(`SMTP_URL is not set: mail to ${message.to} written to ${file}\n--- ${message.subject} ---\n${message.text}`);
+      this.logger.warn(`SMTP_URL is not set: mail "${message.subject}" written to ${name}.eml and .txt`);
+      return;
     }
+    this.logger.log(`SMTP_URL is not set: mail to ${message.to} "${message.subject}" written to ${name}.txt (and .eml)`);
+    // one line per link, nothing else on it: easy to click or copy from the log
+    for (const link of message.text.match(/https?:\/\/\S+/g) ?? []) this.logger.log(link);
   }
 
   onApplicationShutdown(): void {
