@@ -75,11 +75,16 @@ describe('the built server on its zero-setup defaults', () => {
   /** The verification link the server logged in the mail to this address (waits up to 5 s for it). */
   const verificationLinkFor = async (email: string): Promise<string | undefined> => {
     for (let i = 0; i < 50; i++) {
-      const line = server
-        .log()
-        .split('\n')
-        .find((l) => l.includes(`mail to ${email} `));
-      const link = line && /(http:\/\/localhost:\d+\/api\/verification\/verify\?token=[A-Za-z0-9_-]+)/.exec(line)?.[1];
+      // the mail's line names the address; its links follow, each on a line of its own
+      const lines = server.log().split('\n');
+      const at = lines.findIndex((l) => l.includes(`mail to ${email} `));
+      const link =
+        at < 0
+          ? undefined
+          : lines
+              .slice(at, at + 4)
+              .map((l) => /(http:\/\/localhost:\d+\/api\/verification\/verify\?token=[A-Za-z0-9_-]+)/.exec(l)?.[1])
+              .find(Boolean);
       if (link) return link;
       await new Promise((r) => setTimeout(r, 100));
     }
