@@ -62,7 +62,7 @@ describe('PostgreSQL goes away under transactional load, repeatedly, and comes b
       await ctx.http
         .post('/api/patients')
         .set(auth(owner.token))
-        .send({ firstName: 'Out', lastName: `Age${n}`, dateOfBirth: '1970-01-01' })
+        .send({ firstName: 'Out', lastName: `Age ${String.fromCharCode(65 + (n % 26))}`, dateOfBirth: '1970-01-01' })
         .expect(201)
     ).body.data.id;
   const invite = async (patientId: string): Promise<string> => {
@@ -72,7 +72,7 @@ describe('PostgreSQL goes away under transactional load, repeatedly, and comes b
   };
 
   beforeAll(async () => {
-    ctx = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+    ctx = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, INVITES_PER_DAY: '1000' });
     admin = (await ctx.http.post('/api/login').send(ADMIN).expect(200)).body.token;
     owner = await verifiedDoctor(ctx, uniqueEmail('outage.owner'));
     await ctx.http.post('/api/subscriptions/trial').set(auth(owner.token)).expect(201);
