@@ -221,7 +221,8 @@ export async function createApp(
   SwaggerModule.setup('docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
-    swaggerOptions: { persistAuthorization: true },
+    // a bearer token typed into /docs is not kept in the browser's localStorage
+    swaggerOptions: { persistAuthorization: false },
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -101,6 +101,9 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
     expect(JSON.stringify(doc)).not.toContain('e2e-test-secret');
     const ui = await ctx.http.get('/docs').redirects(1).expect(200);
     expect(ui.text).toContain('swagger');
+    // a token typed into the UI is not kept in the browser's localStorage
+    const init = await ctx.http.get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toMatch(/"persistAuthorization":\s*false/);
   });
 });
 

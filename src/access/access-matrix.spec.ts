@@ -202,7 +202,7 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     expect(await outcome(() => guard.canActivate(contextFor(undefined, unverified, bearer)))).toMatch(/^EMAIL_NOT_VERIFIED/);
   });
 
-  it('the metrics route takes METRICS_TOKEN, never a user token; with no token configured it is open', async () => {
+  it('the metrics route takes METRICS_TOKEN, never a user token; with no token configured it is open, except in production (404)', async () => {
     passport.mockClear();
     const scrape = (authorization?: string) =>
       outcome(() => guard.canActivate(contextFor(MetricsTokenAuth(), undefined, { headers: authorization ? { authorization } : {} })));
@@ -212,6 +212,8 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     expect(passport).not.toHaveBeenCalled();
     const open = new JwtAuthGuard(new Reflector(), {} as AppConfig);
     expect(await outcome(() => open.canActivate(contextFor(MetricsTokenAuth())))).toBe('true');
+    const production = new JwtAuthGuard(new Reflector(), { env: 'production' } as AppConfig);
+    expect(await outcome(() => production.canActivate(contextFor(MetricsTokenAuth())))).toBe('NOT_FOUND: Route not found');
   });
 
   it('maps passport outcomes to the contract codes', async () => {

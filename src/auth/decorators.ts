@@ -47,7 +47,8 @@ export const Public = () => SetMetadata(AUTH_KEY, { public: true, verified: fals
 
 /**
  * For Prometheus: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (401 otherwise,
- * with the usual header codes), anyone while it is unset. No user token is read.
+ * with the usual header codes); while it is unset, anyone outside production, and 404 in production
+ * (the contract: never public on the API port there). No user token is read.
  */
 export const MetricsTokenAuth = () => SetMetadata(AUTH_KEY, { public: false, verified: false, metricsToken: true } satisfies AuthRule);
 

@@ -35,7 +35,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = authRuleOf(this.reflector, [context.getHandler(), context.getClass()]);
-    if (rule.public || (rule.metricsToken && !this.config.metricsToken)) return true;
+    if (rule.public) return true;
+    if (rule.metricsToken && !this.config.metricsToken) {
+      // contract, Operations (v2): in production /metrics is never public on the API port
+      if (this.config.env === 'production') throw new AppException('NOT_FOUND', 'Route not found');
+      return true;
+    }
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers.authorization;
     if (header === undefined || header === '') throw new AppException('AUTH_HEADER_MISSING');
     if (typeof header !== 'string' || !BEARER.test(header)) throw new AppException('AUTH_HEADER_INVALID');

@@ -24,7 +24,7 @@ const join = (...parts: string[]) =>
 export function describeAccess(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): string {
   const auth = authRuleOf(reflector, targets);
   if (auth.public) return 'public';
-  if (auth.metricsToken) return 'METRICS_TOKEN as bearer when set, else public';
+  if (auth.metricsToken) return 'METRICS_TOKEN as bearer when set; else public, and 404 in production';
   const roles = rolesOf(reflector, targets);
   const feature = subscriptionOf(reflector, targets);
   const owns = ownsOf(reflector, targets);
