@@ -36,24 +36,12 @@ export class AuditService {
    * event is logged and does not undo what already happened.
    */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    const ctx = requestContext.getStore();
-    const details = entry.details ? Object.fromEntries(Object.entries(entry.details).filter(([k]) => !SECRET_KEYS.test(k))) : null;
-    const row = {
-      action: entry.action,
-      actorId: entry.actorId ?? null,
-      targetId: entry.targetId ?? null,
-      targetType: entry.targetType ?? (entry.targetId ? 'user' : null),
-      ip: ctx?.ip ?? null,
-      userAgent: ctx?.userAgent?.slice(0, 512) ?? null,
-      requestId: ctx?.requestId ?? null,
-      details: details as never,
-    };
     if (manager) {
-      await manager.insert(AuditEvent, row);
+      await manager.insert(AuditEvent, this.rowOf(entry));
       return;
     }
     try {
-      await this.db.manager.insert(AuditEvent, row);
+      await this.db.manager.insert(AuditEvent, this.rowOf(entry));
     } catch (error) {
       this.logger.error(`could not record ${entry.action}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -80,17 +68,18 @@ export class AuditService {
         [key.slice(0, 1000), eventId],
       );
       if (row?.event_id !== eventId) return; // a repeat: counted
-      await this.insert({ ...entry, details: { ...entry.details, route } }, eventId);
+      await this.db.manager.insert(AuditEvent, this.rowOf({ ...entry, details: { ...entry.details, route } }, eventId));
     } catch (error) {
       this.logger.error(`could not record ${entry.action}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  private async insert(entry: AuditEntry, id: string): Promise<void> {
+  /** The row of an event, with the request's IP, user agent and id, and no secret-looking detail. */
+  private rowOf(entry: AuditEntry, id?: string) {
     const ctx = requestContext.getStore();
     const details = entry.details ? Object.fromEntries(Object.entries(entry.details).filter(([k]) => !SECRET_KEYS.test(k))) : null;
-    await this.db.manager.insert(AuditEvent, {
-      id,
+    return {
+      ...(id ? { id } : {}),
       action: entry.action,
       actorId: entry.actorId ?? null,
       targetId: entry.targetId ?? null,
@@ -99,7 +88,7 @@ export class AuditService {
       userAgent: ctx?.userAgent?.slice(0, 512) ?? null,
       requestId: ctx?.requestId ?? null,
       details: details as never,
-    });
+    };
   }
 
   /** How many times each of these events happened (1 unless coalesced). */
