@@ -1,5 +1,5 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { Client } from 'pg';
+import { sqlOn } from './support/database';
 import { Auth } from '../src/auth/decorators';
 import { CurrentUser, Principal } from '../src/auth/principal';
 import { expectEnvelope, PASSWORD, startTestApp, TestContext, verifiedDoctor } from './support/app';
@@ -39,15 +39,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
   let admin: string;
   let adminId: string;
   const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
-  const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const c = new Client({ connectionString: ctx.db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => sqlOn<T>(ctx.db, text, params);
 
   beforeAll(async () => {
     ctx = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password }, [ProbeModule]);

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { sqlOn } from '../support/database';
 import { LISTENER_APPLICATION_NAME } from '../../src/auth/access-change-listener';
 import { expectEnvelope, PASSWORD, startTestApp, TestContext, verifiedDoctor } from '../support/app';
 
@@ -17,15 +17,7 @@ describe('a revocation on one instance holds on every instance at once', () => {
   let admin: string;
   const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
   const me = (ctx: TestContext, token: string) => ctx.http.get('/api/users/me').set(bearer(token));
-  const sql = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: a.db.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => sqlOn<T>(a.db, text, params);
   /**
    * Marks the account's email unverified with the announcement switched off (in one transaction,
    * invisible to others): an instance that still answers /api/users/me (verified email required) is

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { Client } from 'pg';
+import { sqlOn } from '../support/database';
 import type { Response } from 'supertest';
 import { PASSWORD, registration, startTestApp, TestContext, uniqueEmail, verifiedDoctor } from '../support/app';
 import { tokenFrom } from '../support/smtp';
@@ -48,15 +49,7 @@ describe('PostgreSQL goes away under transactional load, repeatedly, and comes b
   const adminTargets: string[] = [];
   let bookable: string;
 
-  const sql = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: ctx.db.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => sqlOn<T>(ctx.db, text, params);
   const createPatient = async (n: number): Promise<string> =>
     (
       await ctx.http

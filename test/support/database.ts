@@ -11,6 +11,21 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Runs one statement on a database behind the server's back (its own connection) and returns the rows. */
+export async function sqlOn<T extends Record<string, unknown> = Record<string, unknown>>(
+  db: Pick<TestDatabase, 'url'>,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Where the e2e global setup (test/support/pglite-template.ts) left a PGlite data folder just after
  * initdb, closed cleanly. Creating a cluster (initdb in WebAssembly) takes seconds; copying one that
