@@ -5,6 +5,7 @@ import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { COUNTER_STORE, CounterStore } from './counter-store';
+import { principalOf } from '../auth/principal';
 
 export const QUOTA_KEY = 'medisync:quota';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,7 +32,7 @@ export class QuotaGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const name = this.reflector.getAllAndOverride<QuotaName | null | undefined>(QUOTA_KEY, [context.getHandler(), context.getClass()]);
-    const principal = context.switchToHttp().getRequest<{ user?: { id: string } }>().user;
+    const principal = principalOf(context);
     if (!name || !principal) return true;
     const limit = this.config.invitesPerDay;
     if (limit === 0) return true;

@@ -12,7 +12,8 @@ export function authRuleOf(reflector: Reflector, targets: Parameters<Reflector['
   return reflector.getAllAndOverride<AuthRule | undefined>(AUTH_KEY, targets) ?? UNDECLARED_AUTH;
 }
 
-const BEARER = /^Bearer +[^\s]+$/i;
+/** `Bearer <token>`, the token captured (JwtStrategy reads it with the same pattern). */
+export const BEARER = /^Bearer +([^\s]+)$/i;
 
 /** Constant time whatever the lengths or characters: compares fixed-size digests. */
 const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());

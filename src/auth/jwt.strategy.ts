@@ -3,11 +3,11 @@ import { PassportStrategy } from '@nestjs/passport';
 import { AppException } from '../common/errors';
 import { KeysService, VerifiedClaims } from '../keys/keys.service';
 import { AccessStateService } from './access-state.service';
+import { BEARER } from './guards';
 import type { Principal } from './principal';
 import { TokenClaims } from './token.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BEARER = /^Bearer +([^\s]+)$/i;
 
 type Done = (error: unknown, user?: Principal | false) => void;
 
