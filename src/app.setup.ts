@@ -69,6 +69,9 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /** Fastify-level settings: JSON is the only body we parse (anything else is 415), request ids on every reply. */
+/** The path every prefixed route is under ("/api"). */
+const API_ROOT = `/${GLOBAL_PREFIX.prefix}`;
+
 export function configureHttp(app: NestFastifyApplication, metrics: MetricsService, logger: Pino): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
@@ -85,7 +88,8 @@ export function configureHttp(app: NestFastifyApplication, metrics: MetricsServi
     void reply.header('x-request-id', request.id);
     // nothing under /api may be stored by a browser or a shared cache (tokens, health data); the
     // public documents outside it (/docs, /docs-json) may be cached
-    if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?'))
+    const url = request.url;
+    if (url.startsWith(API_ROOT) && (url.length === API_ROOT.length || url[API_ROOT.length] === '/' || url[API_ROOT.length] === '?'))
       void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     done();
   });
