@@ -31,6 +31,7 @@ import type { Logger as Pino } from 'pino';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         UsersModule,
         SubscriptionsModule,
         VerificationModule,
+        SessionsModule,
         AuthModule,
         DemoModule.register(config.demoMode),
         PatientsModule,

@@ -65,13 +65,18 @@ describe('access-state cache (ACCESS_CACHE_TTL_MS) follows every change at once'
     expectEnvelope((await me(third).expect(401)).body, 401, 'TOKEN_REVOKED');
   });
 
-  it('a promotion and a demotion apply to the very next request', async () => {
+  it('a promotion and a demotion end the sessions of the account at the very next request', async () => {
     const doctor = await verifiedDoctor(ctx);
-    const users = () => ctx.http.get('/api/admin/users').set('Authorization', `Bearer ${doctor.token}`);
-    expectEnvelope((await users().expect(403)).body, 403, 'ROLE_REQUIRED');
+    const users = (token: string) => ctx.http.get('/api/admin/users').set('Authorization', `Bearer ${token}`);
+    const login = async () =>
+      (await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
+    expectEnvelope((await users(doctor.token).expect(403)).body, 403, 'ROLE_REQUIRED');
     await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set('Authorization', `Bearer ${admin}`).send({ role: 'admin' }).expect(200);
-    await users().expect(200);
+    expectEnvelope((await users(doctor.token).expect(401)).body, 401, 'TOKEN_REVOKED');
+    const promoted = await login();
+    await users(promoted).expect(200);
     await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set('Authorization', `Bearer ${admin}`).send({ role: 'doctor' }).expect(200);
-    expectEnvelope((await users().expect(403)).body, 403, 'ROLE_REQUIRED');
+    expectEnvelope((await users(promoted).expect(401)).body, 401, 'TOKEN_REVOKED');
+    expectEnvelope((await users(await login()).expect(403)).body, 403, 'ROLE_REQUIRED');
   });
 });

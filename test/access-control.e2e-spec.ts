@@ -234,12 +234,20 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       await ctx.http.get('/api/users/me').set(bearer(again.body.token)).expect(200);
     });
 
-    it('role changes apply to the next request; bad bodies and ids are refused', async () => {
+    it('a role change ends every session of the account; the next login has the new role; bad bodies and ids are refused', async () => {
       const doctor = await verifiedDoctor(ctx);
+      const login = () => ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
       await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'admin' }).expect(200);
-      await ctx.http.get('/api/admin/users').set(bearer(doctor.token)).expect(200);
+      expectEnvelope((await ctx.http.get('/api/admin/users').set(bearer(doctor.token)).expect(401)).body, 401, 'TOKEN_REVOKED');
+      const promoted = (await login()).body;
+      expect(promoted.role).toBe('admin');
+      await ctx.http.get('/api/admin/users').set(bearer(promoted.token)).expect(200);
       await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'doctor' }).expect(200);
-      await ctx.http.get('/api/admin/users').set(bearer(doctor.token)).expect(403);
+      expectEnvelope((await ctx.http.get('/api/admin/users').set(bearer(promoted.token)).expect(401)).body, 401, 'TOKEN_REVOKED');
+      await ctx.http
+        .get('/api/admin/users')
+        .set(bearer((await login()).body.token))
+        .expect(403);
       for (const body of [
         {},
         { role: 'superuser' },
@@ -263,16 +271,23 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       await ctx.http.patch(`/api/admin/users/${adminId}`).set(bearer(admin)).send({ disabled: true }).expect(409);
       const second = await verifiedDoctor(ctx);
       await ctx.http.patch(`/api/admin/users/${second.uid}`).set(bearer(admin)).send({ role: 'admin' }).expect(200);
+      // the promotion ended the doctor's session: the second admin signs in again
+      const secondAdmin = (await ctx.http.post('/api/login').send({ email: second.email, password: PASSWORD }).expect(200)).body.token;
       const [a, b] = await Promise.all([
         ctx.http.patch(`/api/admin/users/${second.uid}`).set(bearer(admin)).send({ role: 'doctor' }),
-        ctx.http.patch(`/api/admin/users/${adminId}`).set(bearer(second.token)).send({ role: 'doctor' }),
+        ctx.http.patch(`/api/admin/users/${adminId}`).set(bearer(secondAdmin)).send({ role: 'doctor' }),
       ]);
-      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      // one wins; the other is refused by the lock (409) or, when the winner's change committed first,
+      // by its ended session (401: the demotion of its caller ended the caller's sessions)
+      const [won, lost] = a.status === 200 ? [a, b] : [b, a];
+      expect(won.status).toBe(200);
+      expect([401, 409]).toContain(lost.status);
       const admins = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL`);
       expect(admins[0].n).toBe(1);
       // put things back as they were: the bootstrap admin the only admin, whichever request won
       if (b.status === 200) {
-        await ctx.http.patch(`/api/admin/users/${adminId}`).set(bearer(second.token)).send({ role: 'admin' }).expect(200);
+        await ctx.http.patch(`/api/admin/users/${adminId}`).set(bearer(secondAdmin)).send({ role: 'admin' }).expect(200);
+        admin = (await ctx.http.post('/api/login').send(ADMIN).expect(200)).body.token;
         await ctx.http.patch(`/api/admin/users/${second.uid}`).set(bearer(admin)).send({ role: 'doctor' }).expect(200);
       }
       const left = await sql<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL`);
@@ -331,7 +346,12 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       const doctor = await verifiedDoctor(ctx);
       const byActor = await ctx.http.get(`/api/admin/audit-events?actorId=${doctor.uid}`).set(bearer(admin)).expect(200);
       expect(byActor.body.data.every((e: { actorId: string }) => e.actorId === doctor.uid)).toBe(true);
-      expect(byActor.body.data.map((e: { action: string }) => e.action)).toEqual(['login.succeeded', 'email.verified', 'user.registered']);
+      expect(byActor.body.data.map((e: { action: string }) => e.action)).toEqual([
+        'login.succeeded',
+        'session.started',
+        'email.verified',
+        'user.registered',
+      ]);
       const logins = await ctx.http
         .get(`/api/admin/audit-events?action=login&from=${encodeURIComponent(t0)}`)
         .set(bearer(admin))

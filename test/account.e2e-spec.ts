@@ -192,7 +192,20 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
         .send({ email: ` ${email.toUpperCase()} `, password: PASSWORD })
         .expect(200);
       expect(Object.keys(res.body).sort()).toEqual(
-        ['emailVerified', 'expiresAt', 'firstName', 'lastName', 'permissions', 'role', 'success', 'token', 'uid', 'userTitle'].sort(),
+        [
+          'emailVerified',
+          'expiresAt',
+          'firstName',
+          'lastName',
+          'permissions',
+          'refreshToken',
+          'role',
+          'sessionId',
+          'success',
+          'token',
+          'uid',
+          'userTitle',
+        ].sort(),
       );
       expect(res.body).toMatchObject({
         success: true,
@@ -215,6 +228,8 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
       expect(header.alg).toBe('HS256');
       expect(payload).toMatchObject({ sub: res.body.uid, userId: res.body.uid, role: 'doctor' });
       expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+      expect(payload).toMatchObject({ sid: res.body.sessionId, amr: ['pwd'] });
+      expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(payload.exp - payload.iat).toBe(24 * 3600);
       expect(Math.abs(new Date(res.body.expiresAt).getTime() - (before + 24 * 3600 * 1000))).toBeLessThan(5000);
       expect(JSON.stringify(res.body)).not.toMatch(/argon2|password/i);

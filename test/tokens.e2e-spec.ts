@@ -94,6 +94,18 @@ describe('bearer tokens', () => {
     const res = await me(`Bearer ${other.token}`).expect(401);
     expectEnvelope(res.body, 401, 'TOKEN_REVOKED', 'Token has been revoked');
   });
+
+  it('refuses a token issued before sessions (no sid) as revoked, one naming another account’s session, and malformed sid or amr', async () => {
+    const { sid, ...legacy } = claims;
+    expect(typeof sid).toBe('string');
+    expectEnvelope((await me(`Bearer ${sign({ ...legacy, amr: undefined })}`).expect(401)).body, 401, 'TOKEN_REVOKED');
+    const other = await verifiedDoctor(ctx);
+    const otherSid = JSON.parse(Buffer.from(other.token.split('.')[1], 'base64url').toString()).sid as string;
+    expectEnvelope((await me(`Bearer ${sign({ ...claims, sid: otherSid })}`).expect(401)).body, 401, 'TOKEN_REVOKED');
+    for (const bad of [{ sid: 'not-a-uuid' }, { sid: 42 }, { amr: 'pwd' }, { amr: ['pwd', 'sms'] }]) {
+      expectEnvelope((await me(`Bearer ${sign({ ...claims, ...bad })}`).expect(401)).body, 401, 'TOKEN_INVALID');
+    }
+  });
 });
 
 describe('bootstrap admin', () => {

@@ -46,6 +46,8 @@ const principal = (role: Role, id = `${role}-id`, extra: Partial<Principal> = {}
   emailVerified: true,
   tokenId: 'j',
   tokenExpiresAt: 0,
+  sessionId: 's',
+  amr: ['pwd'],
   subscription: null,
   ...extra,
 });

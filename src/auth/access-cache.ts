@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 
 /**
  * A short-lived cache of the per-request account state (ACCESS_CACHE_TTL_MS, default 5 s; 0 turns it
- * off), keyed by account and token. It is only used while this instance hears every change: the
+ * off), keyed by account and session. It is only used while this instance hears every change: the
  * database announces each change to an account's access at commit (see AccessChangeListener), and
  * the account's entries are dropped the moment the announcement arrives, on every instance. While the
  * listener is not connected the cache is suspended (nothing is served from it or stored in it), so
@@ -28,9 +28,9 @@ export class AccessCache<T = unknown> {
     return !this.suspended && this.config.accessCacheTtlMs > 0;
   }
 
-  get(userId: string, tokenId: string): T | undefined {
+  get(userId: string, sessionId: string): T | undefined {
     if (!this.enabled) return undefined;
-    const key = `${userId}:${tokenId}`;
+    const key = `${userId}:${sessionId}`;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= Date.now()) {
@@ -46,9 +46,9 @@ export class AccessCache<T = unknown> {
   }
 
   /** Stores a state read from the database, unless the account (or the cache) changed since `generation` was taken. */
-  set(userId: string, tokenId: string, value: T, generation: string): void {
+  set(userId: string, sessionId: string, value: T, generation: string): void {
     if (!this.enabled || generation !== this.generation(userId)) return;
-    const key = `${userId}:${tokenId}`;
+    const key = `${userId}:${sessionId}`;
     this.delete(key);
     // full: the oldest entry goes (a Map iterates in insertion order)
     if (this.entries.size >= AccessCache.MAX) this.delete(this.entries.keys().next().value!);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { SessionEndReason } from '../sessions/session.entity';
+import type { SessionState } from '../sessions/sessions.service';
 import type { PlanId, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
 import { Role } from '../users/user.entity';
 import { AccessCache } from './access-cache';
@@ -12,14 +14,15 @@ export interface AccessState {
   emailVerified: boolean;
   disabled: boolean;
   tokenVersion: number;
-  jtiRevoked: boolean;
+  /** The token's session, or null when there is no such session of this account. */
+  session: SessionState | null;
   subscription: SubscriptionState | null;
 }
 
 /**
  * The per-request read of an account's live state. It runs on every authenticated call, so it is one
- * indexed query across users, the logout denylist and the newest subscription row (read-only; each
- * table is still written only by its own module).
+ * indexed query across users, the token's session and the newest subscription row (read-only; each
+ * table is still written only by its own module). Cached per account and session.
  */
 @Injectable()
 export class AccessStateService {
@@ -29,16 +32,16 @@ export class AccessStateService {
   ) {}
 
   /** The state, from the short-lived cache when fresh (see AccessCache), else from the database. */
-  async load(userId: string, jti: string): Promise<AccessState | null> {
-    const cached = this.cache.get(userId, jti);
+  async load(userId: string, sessionId: string): Promise<AccessState | null> {
+    const cached = this.cache.get(userId, sessionId);
     if (cached) return cached;
     const generation = this.cache.generation(userId);
-    const state = await this.read(userId, jti);
-    if (state) this.cache.set(userId, jti, state, generation);
+    const state = await this.read(userId, sessionId);
+    if (state) this.cache.set(userId, sessionId, state, generation);
     return state;
   }
 
-  private async read(userId: string, jti: string): Promise<AccessState | null> {
+  private async read(userId: string, sessionId: string): Promise<AccessState | null> {
     const rows = await this.db.query<
       Array<{
         id: string;
@@ -46,22 +49,27 @@ export class AccessStateService {
         verified: boolean;
         disabled: boolean;
         token_version: number;
-        revoked: boolean;
+        session_tv: number | null;
+        session_expires_at: Date | null;
+        session_last_used_at: Date | null;
+        session_end_reason: SessionEndReason | null;
         plan: PlanId | null;
         status: SubscriptionStatus | null;
         current_period_end: Date | null;
       }>
     >(
       `SELECT u.id, u.role, u.email_verified_at IS NOT NULL AS verified, u.disabled_at IS NOT NULL AS disabled, u.token_version,
-              EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked,
+              se.token_version AS session_tv, se.expires_at AS session_expires_at, se.last_used_at AS session_last_used_at,
+              se.end_reason AS session_end_reason,
               s.plan, s.status, s.current_period_end
          FROM users u
+         LEFT JOIN sessions se ON se.id = $2 AND se.user_id = u.id
          LEFT JOIN LATERAL (
            SELECT plan, status, current_period_end FROM subscriptions
             WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1
          ) s ON true
         WHERE u.id = $1`,
-      [userId, jti],
+      [userId, sessionId],
     );
     const row = rows[0];
     if (!row) return null;
@@ -71,7 +79,15 @@ export class AccessStateService {
       emailVerified: row.verified,
       disabled: row.disabled,
       tokenVersion: row.token_version,
-      jtiRevoked: row.revoked,
+      session:
+        row.session_tv === null
+          ? null
+          : {
+              tokenVersion: row.session_tv,
+              expiresAt: new Date(row.session_expires_at!),
+              lastUsedAt: new Date(row.session_last_used_at!),
+              endReason: row.session_end_reason,
+            },
       subscription:
         row.plan && row.status && row.current_period_end
           ? { plan: row.plan, status: row.status, currentPeriodEnd: new Date(row.current_period_end) }

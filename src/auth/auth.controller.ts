@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
@@ -6,7 +6,7 @@ import { MessageDto } from '../common/common.dto';
 import { AuthService } from './auth.service';
 import { Auth, Public } from './decorators';
 import { CurrentUser, Principal } from './principal';
-import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
+import { LoginDto, LoginResponseDto, RefreshDto, RefreshResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -23,7 +23,11 @@ export class AuthController {
     return this.auth.register(dto);
   }
 
-  /** Exchanges email and password for a JWT (24 hours, or 30 days with `remember`). */
+  /**
+   * Exchanges email and password for a JWT (24 hours, or 30 days with `remember`, unless
+   * ACCESS_TOKEN_TTL is shorter) and starts a session: `refreshToken` gets the session's next tokens
+   * at POST /api/token/refresh, `sessionId` names it in GET /api/sessions.
+   */
   @Post('login')
   @Public()
   @RateLimit('login')
@@ -33,15 +37,38 @@ export class AuthController {
     429,
     'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
   ])
-  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponseDto> {
-    return this.auth.login(dto, ip);
+  login(@Body() dto: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string): Promise<LoginResponseDto> {
+    return this.auth.login(dto, { ip, userAgent });
   }
 
-  /** Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. */
+  /**
+   * Rotation: returns a new access token and a new refresh token, and retires the one sent. A retired
+   * refresh token sent again is taken as stolen: its session ends (every access and refresh token of
+   * it is refused) and the answer is 401 TOKEN_REVOKED. Exception: within 10 seconds of its
+   * retirement a refresh token is honoured once more, so two tabs refreshing at the same moment both
+   * succeed. The new access token never outlives the session (24 hours, or 30 days with `remember`).
+   */
+  @Post('token/refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'refreshToken', summary: 'Refresh: rotate the refresh token for a new access token' })
+  @ApiErrors(
+    400,
+    [
+      401,
+      'TOKEN_INVALID (unknown refresh token), TOKEN_REVOKED (the session ended: logout, sign-out everywhere, password change, disable, role change, or this token was reused), TOKEN_EXPIRED (the session reached its absolute or idle expiry)',
+    ],
+    415,
+  )
+  refresh(@Body() dto: RefreshDto): Promise<RefreshResponseDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  /** Ends the session of the token used for this call: its access and refresh tokens are refused with TOKEN_REVOKED afterwards. */
   @Post('logout')
   @Auth({ verified: false })
   @HttpCode(200)
-  @ApiOperation({ operationId: 'logout', summary: 'Log out (revoke this token)' })
+  @ApiOperation({ operationId: 'logout', summary: 'Log out (end this session)' })
   async logout(@CurrentUser() user: Principal): Promise<MessageDto> {
     await this.auth.logout(user);
     return { success: true, message: 'Logged out' };

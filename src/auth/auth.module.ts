@@ -4,6 +4,7 @@ import { KeysModule } from '../keys/keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsersModule } from '../users/users.module';
 import { VerificationModule } from '../verification/verification.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { AuthController } from './auth.controller';
 import { AccessCache } from './access-cache';
 import { AccessChangeListener } from './access-change-listener';
@@ -27,9 +28,10 @@ import { ObservabilityModule } from '../observability/observability.module';
     UsersModule,
     VerificationModule,
     SubscriptionsModule,
+    SessionsModule,
   ],
   controllers: [AuthController],
   providers: [AccessCache, AccessChangeListener, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard],
-  exports: [TokenService, JwtAuthGuard],
+  exports: [AuthService, JwtAuthGuard],
 })
 export class AuthModule {}

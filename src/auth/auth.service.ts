@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../observability/metrics.service';
@@ -8,12 +6,14 @@ import { AppException } from '../common/errors';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
+import { SessionsService } from '../sessions/sessions.service';
+import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { VerificationService } from '../verification/verification.service';
 import type { Principal } from './principal';
-import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
+import { LoginDto, LoginResponseDto, RefreshResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 import { permissionsFor } from './permissions';
-import { TokenService } from './token.service';
+import { Amr, TokenService } from './token.service';
 import { AuthAudit } from './auth.audit';
 
 @Injectable()
@@ -27,7 +27,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly lockout: LockoutService,
     private readonly metrics: MetricsService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sessions: SessionsService,
   ) {}
 
   /**
@@ -58,7 +58,8 @@ export class AuthService {
    * LOGIN_LOCKOUT failures from it, or everywhere after LOGIN_LOCKOUT_GLOBAL failures from anywhere
    * (then its owner, if any, is mailed a reset link once per lock).
    */
-  async login(dto: LoginDto, ip: string): Promise<LoginResponseDto> {
+  async login(dto: LoginDto, client: Client): Promise<LoginResponseDto> {
+    const ip = client.ip;
     const locked = await this.lockout.lockedFor(dto.email, ip);
     if (locked.seconds > 0) {
       this.metrics.logins.inc({ outcome: 'locked' });
@@ -94,18 +95,25 @@ export class AuthService {
       });
       throw new AppException('EMAIL_NOT_VERIFIED');
     }
+    return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] }, client);
+  }
+
+  /** The end of every successful login: a new session, its first access and refresh tokens, the login response. */
+  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }, client: Client): Promise<LoginResponseDto> {
     const subscription = await this.subscriptions.current(user.id);
-    const { token, expiresAt } = await this.tokens.issue(user, dto.remember === true);
+    const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options, client);
     this.metrics.logins.inc({ outcome: 'succeeded' });
     await this.audit.record({
       action: AuthAudit.loginSucceeded,
       actorId: user.id,
       targetId: user.id,
-      details: { remember: dto.remember === true },
+      details: { remember: options.remember, sessionId },
     });
     return {
       success: true,
       token,
+      refreshToken,
+      sessionId,
       uid: user.id,
       userTitle: user.title,
       firstName: user.firstName,
@@ -117,13 +125,38 @@ export class AuthService {
     };
   }
 
-  /** Denylists this token's id until it would have expired; expired entries are swept on the way. */
-  async logout(principal: Principal): Promise<void> {
-    await this.db.query(`DELETE FROM revoked_tokens WHERE expires_at < now()`);
-    await this.db.query(
-      `INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (jti) DO NOTHING`,
-      [principal.tokenId, principal.id, principal.tokenExpiresAt],
-    );
-    await this.audit.record({ action: AuthAudit.logout, actorId: principal.id, targetId: principal.id });
+  /** A session for a user who passed every check (also the demo login's), with its first tokens. */
+  async signIn(
+    user: User,
+    options: { remember: boolean; amr: Amr[] },
+    client: Client,
+  ): Promise<{ token: string; expiresAt: Date; refreshToken: string; sessionId: string }> {
+    const { session, refreshToken, startedAt } = await this.sessions.start(user, options, client);
+    const { token, expiresAt } = await this.tokens.issue(session, startedAt);
+    return { token, expiresAt, refreshToken, sessionId: session.id };
   }
+
+  /** POST /api/token/refresh: the session's next access token and the refresh token's successor (SessionsService.rotate). */
+  async refresh(refreshToken: string): Promise<RefreshResponseDto> {
+    const { session, refreshToken: successor } = await this.sessions.rotate(refreshToken);
+    const { token, expiresAt } = await this.tokens.issue(session);
+    return { success: true, token, refreshToken: successor, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Ends the session of this token: its access and refresh tokens are refused from now on, on every instance. */
+  async logout(principal: Principal): Promise<void> {
+    await this.sessions.end(principal.sessionId, 'logout', principal.id);
+    await this.audit.record({
+      action: AuthAudit.logout,
+      actorId: principal.id,
+      targetId: principal.id,
+      details: { sessionId: principal.sessionId },
+    });
+  }
+}
+
+/** Where a login comes from, kept with its session. */
+export interface Client {
+  ip: string;
+  userAgent?: string;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AppException } from '../common/errors';
 import { KeysService, VerifiedClaims } from '../keys/keys.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { AccessStateService } from './access-state.service';
 import { BEARER } from './guards';
 import type { Principal } from './principal';
@@ -43,40 +44,58 @@ class BearerTokenStrategy {
   }
 }
 
+const AMR = new Set(['pwd', 'otp']);
+
 /**
  * Signature, key, algorithm, `iss`, `aud` and expiry (KeysService), then one query for the account's
- * live state: revocation is checked on every request, whatever the signature says.
+ * live state and the token's session: revocation is checked on every request, whatever the signature
+ * says. A token lives only while its session does (not ended, not expired, not idle, not outlived by
+ * a password change, disable or role change).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
   constructor(
     keys: KeysService,
     private readonly access: AccessStateService,
+    private readonly sessions: SessionsService,
   ) {
     super(keys);
   }
 
   async validate(claims: Partial<TokenClaims>): Promise<Principal> {
-    const { sub, jti, tv, exp } = claims;
+    const { sub, jti, tv, exp, sid, amr = ['pwd'] } = claims;
     if (
       typeof sub !== 'string' ||
       !UUID.test(sub) ||
       typeof jti !== 'string' ||
       !UUID.test(jti) ||
       typeof tv !== 'number' ||
-      typeof exp !== 'number'
+      typeof exp !== 'number' ||
+      (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) ||
+      !Array.isArray(amr) ||
+      !amr.every((m) => AMR.has(m))
     ) {
       throw new AppException('TOKEN_INVALID');
     }
-    const state = await this.access.load(sub, jti);
+    // issued before sessions existed: its logout could not be recorded any more, so it is over
+    if (sid === undefined) throw new AppException('TOKEN_REVOKED');
+    const state = await this.access.load(sub, sid);
     if (!state) throw new AppException('TOKEN_INVALID');
-    if (state.disabled || state.jtiRevoked || tv < state.tokenVersion) throw new AppException('TOKEN_REVOKED');
+    const session = state.session;
+    if (state.disabled || tv < state.tokenVersion || !session || session.tokenVersion < state.tokenVersion) {
+      throw new AppException('TOKEN_REVOKED');
+    }
+    if (session.endReason) throw new AppException(session.endReason === 'idle' ? 'TOKEN_EXPIRED' : 'TOKEN_REVOKED');
+    if (session.expiresAt.getTime() <= Date.now()) throw new AppException('TOKEN_EXPIRED');
+    if (!(await this.sessions.stillActive(sid, sub, session.lastUsedAt))) throw new AppException('TOKEN_EXPIRED');
     return {
       id: state.id,
       role: state.role,
       emailVerified: state.emailVerified,
       tokenId: jti,
       tokenExpiresAt: exp,
+      sessionId: sid,
+      amr,
       subscription: state.subscription,
     };
   }

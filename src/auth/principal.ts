@@ -7,10 +7,14 @@ export interface Principal {
   id: string;
   role: Role;
   emailVerified: boolean;
-  /** The token's `jti`, for logout. */
+  /** The token's `jti`. */
   tokenId: string;
   /** The token's `exp` (seconds since the epoch). */
   tokenExpiresAt: number;
+  /** The session the token belongs to (`sid`). */
+  sessionId: string;
+  /** How the session signed in (`amr`): `['pwd']`, or `['pwd', 'otp']` with a second factor. */
+  amr: string[];
   /** The account's current subscription, read with the rest of its state on this request. */
   subscription: SubscriptionState | null;
 }

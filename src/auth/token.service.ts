@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { KeysService } from '../keys/keys.service';
+import type { IssuableSession } from '../sessions/sessions.service';
 import { Role } from '../users/user.entity';
 
-export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
-export const REMEMBER_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** How the user signed in (RFC 8176): a password, then maybe a one-time code. */
+export type Amr = 'pwd' | 'otp';
 
 /**
- * The claims of our access tokens. `tv` is the account's token version at issue time. `iss` and (when
- * JWT_AUDIENCE is set) `aud` are added by the key that signs; the header carries `kid`.
+ * The claims of our access tokens. `tv` is the account's token version at issue time, `sid` the
+ * session the token belongs to, `amr` how that session signed in. `iss` and (when JWT_AUDIENCE is set)
+ * `aud` are added by the key that signs; the header carries `kid`.
  */
 export interface TokenClaims {
   iss: string;
@@ -17,6 +21,8 @@ export interface TokenClaims {
   userId: string;
   role: Role;
   jti: string;
+  sid: string;
+  amr: string[];
   tv: number;
   iat: number;
   exp: number;
@@ -24,24 +30,30 @@ export interface TokenClaims {
 
 @Injectable()
 export class TokenService {
-  constructor(private readonly keys: KeysService) {}
+  constructor(
+    private readonly keys: KeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  async issue(
-    user: { id: string; role: Role; tokenVersion: number },
-    remember = false,
-  ): Promise<{ token: string; expiresAt: Date; jti: string }> {
-    const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + (remember ? REMEMBER_TOKEN_TTL_SECONDS : TOKEN_TTL_SECONDS);
-    const jti = randomUUID();
+  /**
+   * An access token of the session: it lives ACCESS_TOKEN_TTL when that is set, else as long as the
+   * session (24 h, or 30 days with `remember`: MediSync's lifetimes), and never past the session.
+   */
+  async issue(session: IssuableSession, iat = Math.floor(Date.now() / 1000)): Promise<{ token: string; expiresAt: Date }> {
+    const sessionEnd = Math.floor(session.expiresAt.getTime() / 1000);
+    const ttl = this.config.accessTokenTtlMs;
+    const exp = ttl === undefined ? sessionEnd : Math.min(sessionEnd, iat + Math.floor(ttl / 1000));
     const claims: Omit<TokenClaims, 'iss' | 'aud'> = {
-      sub: user.id,
-      userId: user.id,
-      role: user.role,
-      jti,
-      tv: user.tokenVersion,
+      sub: session.userId,
+      userId: session.userId,
+      role: session.role,
+      jti: randomUUID(),
+      sid: session.id,
+      amr: session.amr,
+      tv: session.tokenVersion,
       iat,
       exp,
     };
-    return { token: await this.keys.sign(claims), expiresAt: new Date(exp * 1000), jti };
+    return { token: await this.keys.sign(claims), expiresAt: new Date(exp * 1000) };
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { passwordProblem } from '../common/password-policy';
-import { emptyToUndefined, toBool, toInt } from './env-values';
+import { DURATION, DURATION_MESSAGE, emptyToUndefined, parseDuration, toBool, toInt } from './env-values';
 import { JWT_ALGORITHMS, JwtAlgorithm, JwtKeys, readJwtKeys } from './jwt-keys';
 
 export { JWT_ALGORITHMS, jwtAlgorithmOf, type JwtAlgorithm } from './jwt-keys';
@@ -84,6 +84,21 @@ export class AuthVariables {
   @Min(0)
   @Max(60_000)
   ACCESS_CACHE_TTL_MS = 5000;
+
+  /**
+   * The longest an access token lives (e.g. 15m, with clients refreshing). Unset: MediSync's lifetimes,
+   * 24 hours, or 30 days with `remember` (the session's own). Never past the token's session either way.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  ACCESS_TOKEN_TTL?: string;
+
+  /** A session unused (no request, no refresh) for this long ends, e.g. 15m on shared workstations; unset: no idle limit. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  SESSION_IDLE_TIMEOUT?: string;
 }
 
 export interface AuthSlice {
@@ -104,6 +119,10 @@ export interface AuthSlice {
   demoMode: boolean;
   hashConcurrency: number;
   accessCacheTtlMs: number;
+  /** ACCESS_TOKEN_TTL in ms; undefined: the session's lifetime (24 h, or 30 days with remember). */
+  accessTokenTtlMs?: number;
+  /** SESSION_IDLE_TIMEOUT in ms; undefined: sessions end only at their absolute expiry. */
+  sessionIdleTimeoutMs?: number;
 }
 
 /** What the decorators cannot see: production's refusals and the bootstrap admin's pair of values. */
@@ -166,5 +185,7 @@ export function authSlice(v: AuthVariables, keys: JwtKeys, appUrl: string): Auth
     demoMode: v.DEMO_MODE,
     hashConcurrency: v.HASH_CONCURRENCY || Math.max(1, availableParallelism() - 1),
     accessCacheTtlMs: v.ACCESS_CACHE_TTL_MS,
+    accessTokenTtlMs: v.ACCESS_TOKEN_TTL ? parseDuration(v.ACCESS_TOKEN_TTL) : undefined,
+    sessionIdleTimeoutMs: v.SESSION_IDLE_TIMEOUT ? parseDuration(v.SESSION_IDLE_TIMEOUT) : undefined,
   };
 }

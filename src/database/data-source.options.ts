@@ -4,14 +4,14 @@ import { Appointment } from '../appointments/appointment.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Patient } from '../patients/patient.entity';
 import { MedicalRecord } from '../records/record.entity';
-import { RevokedToken } from '../auth/revoked-token.entity';
+import { RefreshToken, Session } from '../sessions/session.entity';
 import { Subscription } from '../subscriptions/subscription.entity';
 import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
 import { ACCESS_CHANGED_CHANNEL } from './notifications';
 import { pgDriver } from './pg-driver';
 
-export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
+export const ENTITIES = [User, OneTimeToken, Session, RefreshToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
 
 export interface DatabaseSettings {
   url: string;

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { permissionsFor } from '../auth/permissions';
-import { TokenService } from '../auth/token.service';
+import { AuthService } from '../auth/auth.service';
+import { requestContext } from '../common/request-context';
 import { isActive } from '../subscriptions/plans';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { UsersService } from '../users/users.service';
@@ -47,7 +48,7 @@ export class DemoService {
   constructor(
     private readonly users: UsersService,
     private readonly subscriptions: SubscriptionsService,
-    private readonly tokens: TokenService,
+    private readonly auth: AuthService,
     private readonly audit: AuditService,
   ) {}
 
@@ -82,7 +83,12 @@ export class DemoService {
         currentPeriodEnd: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000),
       });
     }
-    const { token } = await this.tokens.issue(user);
+    const ctx = requestContext.getStore();
+    const { token } = await this.auth.signIn(
+      user,
+      { remember: false, amr: ['pwd'] },
+      { ip: ctx?.ip ?? 'unknown', userAgent: ctx?.userAgent ?? undefined },
+    );
     // the role only: a user_id is any text of any length, and the account (target) already names it
     await this.audit.record({ action: DemoAudit.login, actorId: user.id, targetId: user.id, details: { role: asked } });
     return {

@@ -128,7 +128,11 @@ export class UsersService implements OnApplicationBootstrap {
         admins.some((a) => a.id === userId) && ((change.role !== undefined && change.role !== 'admin') || change.disabled === true);
       if (losesAdmin && admins.length <= 1) throw new AppException('CONFLICT', 'The last active admin cannot be demoted or disabled');
       if (change.role !== undefined && change.role !== target.role) {
-        await manager.query(`UPDATE users SET role = $2, updated_at = now() WHERE id = $1`, [userId, change.role]);
+        // token_version + 1: a role change ends every session of the account (contract, Sessions v2)
+        await manager.query(`UPDATE users SET role = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [
+          userId,
+          change.role,
+        ]);
         await this.audit.record(
           { action: UsersAudit.roleChanged, actorId, targetId: userId, details: { from: target.role, to: change.role } },
           manager,

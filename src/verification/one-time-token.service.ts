@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../common/errors';
+import { hashToken, newSecretToken, SECRET_TOKEN_PATTERN } from '../common/secret-token';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
 
 /** How long each kind of emailed token lives (contract: verification 24 h, reset 1 h, invite 7 days). */
@@ -11,11 +11,6 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   password_reset: 60 * 60 * 1000,
   invitation: 7 * 24 * 60 * 60 * 1000,
 };
-
-export const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
-
-/** A token as it appears in a link: 32 random bytes (256 bits), base64url. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface ConsumedToken {
   id: string;
@@ -39,7 +34,7 @@ export class OneTimeTokenService {
     manager?: EntityManager,
   ): Promise<{ token: string; expiresAt: Date }> {
     if (!manager) return this.db.transaction((m) => this.issue(purpose, userId, payload, m));
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     const expiresAt = new Date(Date.now() + TOKEN_TTL_MS[purpose]);
     if (userId) await this.retire(userId, purpose, manager);
     await manager.insert(OneTimeToken, { purpose, tokenHash: hashToken(token), userId, payload: payload as never, expiresAt });
@@ -64,7 +59,7 @@ export class OneTimeTokenService {
 
   /** Whether the token exists, is unspent and unexpired (it may still lose a race to `consume`). */
   async isUsable(purpose: TokenPurpose, token: string): Promise<boolean> {
-    if (!TOKEN_PATTERN.test(token)) return false;
+    if (!SECRET_TOKEN_PATTERN.test(token)) return false;
     const rows = await this.db.query<unknown[]>(
       `SELECT 1 FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
       [hashToken(token), purpose],
@@ -77,7 +72,7 @@ export class OneTimeTokenService {
    * 410 TOKEN_USED_OR_EXPIRED (one answer for all, so nothing about other tokens is revealed).
    */
   async consume(purpose: TokenPurpose, token: string, manager: EntityManager): Promise<ConsumedToken> {
-    if (!TOKEN_PATTERN.test(token)) throw new AppException('TOKEN_USED_OR_EXPIRED');
+    if (!SECRET_TOKEN_PATTERN.test(token)) throw new AppException('TOKEN_USED_OR_EXPIRED');
     const rows = await manager.query<[Array<{ id: string; user_id: string | null; payload: Record<string, unknown> | null }>, number]>(
       `UPDATE one_time_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()

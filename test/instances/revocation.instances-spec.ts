@@ -1,4 +1,5 @@
 import { sqlOn } from '../support/database';
+import { AccessCache } from '../../src/auth/access-cache';
 import { LISTENER_APPLICATION_NAME } from '../../src/auth/access-change-listener';
 import { expectEnvelope, PASSWORD, startTestApp, TestContext, verifiedDoctor } from '../support/app';
 
@@ -39,6 +40,20 @@ describe('a revocation on one instance holds on every instance at once', () => {
       ])
     ).map((r) => r.pid);
 
+  /**
+   * Resolves when the instance's cache has dropped the account's state (the database's announcement
+   * arrived). A commit on A reaches B's listener a moment after A answers (another process, here
+   * another connection): B refuses from the request after that moment, whatever its cache holds.
+   */
+  const announcementOn = (ctx: TestContext, userId: string) => {
+    const cache = ctx.app.get(AccessCache);
+    const before = cache.generation(userId);
+    return new Promise<void>((resolve) => {
+      const poll = () => (cache.generation(userId) !== before ? resolve() : setImmediate(poll));
+      poll();
+    });
+  };
+
   beforeAll(async () => {
     const env = { ACCESS_CACHE_TTL_MS: '60000', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password };
     a = await startTestApp(env);
@@ -59,15 +74,42 @@ describe('a revocation on one instance holds on every instance at once', () => {
     expectEnvelope((await me(b, doctor.token).expect(401)).body, 401, 'TOKEN_REVOKED');
   });
 
+  it('a refresh token reused on A ends the session: B refuses its access token at the next request, and so do sessions ended from A', async () => {
+    const doctor = await verifiedDoctor(a);
+    const first = (await a.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body;
+    const next = (await a.http.post('/api/token/refresh').send({ refreshToken: first.refreshToken }).expect(200)).body;
+    await me(b, next.token).expect(200); // B caches the session's state
+    await unverifyUnannounced(doctor.uid);
+    await me(b, next.token).expect(200); // served from B's cache
+    await sql(`UPDATE refresh_tokens SET retired_at = now() - interval '11 seconds' WHERE retired_at IS NOT NULL`);
+    expectEnvelope(
+      (await a.http.post('/api/token/refresh').send({ refreshToken: first.refreshToken }).expect(401)).body,
+      401,
+      'TOKEN_REVOKED',
+    );
+    expectEnvelope((await me(b, next.token).expect(401)).body, 401, 'TOKEN_REVOKED');
+    // an admin ending every session on A: B refuses at once too
+    await sql(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [doctor.uid]);
+    const other = (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
+    await me(b, other).expect(200);
+    const ended = announcementOn(b, doctor.uid);
+    await a.http.delete(`/api/admin/users/${doctor.uid}/sessions`).set(bearer(admin)).expect(200);
+    await ended;
+    expectEnvelope((await me(b, other).expect(401)).body, 401, 'TOKEN_REVOKED');
+  });
+
   it('demotion and disable on A: B denies at once', async () => {
     const doctor = await verifiedDoctor(a);
     await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'admin' }).expect(200);
-    await b.http.get('/api/admin/users').set(bearer(doctor.token)).expect(200);
-    await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'doctor' }).expect(200);
-    expectEnvelope((await b.http.get('/api/admin/users').set(bearer(doctor.token)).expect(403)).body, 403, 'ROLE_REQUIRED');
-    await me(b, doctor.token).expect(200);
-    await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ disabled: true }).expect(200);
     expectEnvelope((await me(b, doctor.token).expect(401)).body, 401, 'TOKEN_REVOKED');
+    const promoted = (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
+    await b.http.get('/api/admin/users').set(bearer(promoted)).expect(200);
+    await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'doctor' }).expect(200);
+    expectEnvelope((await b.http.get('/api/admin/users').set(bearer(promoted)).expect(401)).body, 401, 'TOKEN_REVOKED');
+    const demoted = (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
+    expectEnvelope((await b.http.get('/api/admin/users').set(bearer(demoted)).expect(403)).body, 403, 'ROLE_REQUIRED');
+    await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ disabled: true }).expect(200);
+    expectEnvelope((await me(b, demoted).expect(401)).body, 401, 'TOKEN_REVOKED');
   });
 
   it('a password change and a subscription change on A apply on B at once; so does a change made in SQL', async () => {

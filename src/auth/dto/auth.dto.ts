@@ -61,7 +61,7 @@ export class LoginDto {
   @ApiProperty({ format: 'password', example: 'Correct-Horse-9', maxLength: 128 })
   password: string;
 
-  /** Issue a 30-day token instead of a 24-hour one. */
+  /** A 30-day session (and, unless ACCESS_TOKEN_TTL is set, a 30-day token) instead of a 24-hour one. */
   @IsOptional()
   @IsBoolean()
   @ApiProperty({ required: false, default: false })
@@ -92,4 +92,33 @@ export class LoginResponseDto extends SuccessDto {
   @ApiProperty({ format: 'date-time' })
   expiresAt: string;
   permissions: PermissionsDto;
+  /**
+   * Opaque; exchange it at POST /api/token/refresh for a new access token (and a new refresh token)
+   * until the session ends. Keep it as secret as a password.
+   */
+  @ApiProperty({ example: '<opaque refresh token, 43 characters>' })
+  refreshToken: string;
+  /** The session this login started (the `sid` of its access tokens; see GET /api/sessions). */
+  @ApiProperty({ format: 'uuid' })
+  sessionId: string;
+}
+
+export class RefreshDto {
+  /** The refresh token from the login response or from the previous refresh. */
+  @IsString()
+  @MaxLength(200)
+  @ApiProperty({ example: '<opaque refresh token, 43 characters>', maxLength: 200 })
+  refreshToken: string;
+}
+
+export class RefreshResponseDto extends SuccessDto {
+  /** A new access token of the same session. */
+  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>' })
+  token: string;
+  /** Its successor: the refresh token sent is retired. */
+  @ApiProperty({ example: '<opaque refresh token, 43 characters>' })
+  refreshToken: string;
+  /** When the new access token stops being accepted (ISO-8601, UTC). */
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
 }
