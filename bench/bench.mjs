@@ -145,7 +145,11 @@ async function main() {
       await api('/api/patients', {
         method: 'POST',
         headers: auth,
-        body: JSON.stringify({ firstName: `P${i}`, lastName: `Patient${i}`, dateOfBirth: '1980-01-01' }),
+        body: JSON.stringify({
+          firstName: `P${String.fromCharCode(97 + i)}`,
+          lastName: `Patient ${String.fromCharCode(65 + i)}`,
+          dateOfBirth: '1980-01-01',
+        }),
       });
     }
 
@@ -162,6 +166,37 @@ async function main() {
       stdio: 'ignore',
     });
     await new Promise((r) => floor.once('message', r));
+
+    // refresh: each connection rotates the refresh tokens of a session of its own, keeping each successor
+    const sessionsFor = async (n) => {
+      const out = [];
+      for (let i = 0; i < n; i++)
+        out.push({
+          token: (await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) })).refreshToken,
+        });
+      return out;
+    };
+    const rotating = (url, sessions) => {
+      let next = 0;
+      return {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req, context) => {
+              context.session ??= sessions[next++ % sessions.length];
+              return { ...req, body: JSON.stringify({ refreshToken: context.session.token }) };
+            },
+            onResponse: (status, body, context) => {
+              if (status === 200) context.session.token = JSON.parse(body).refreshToken;
+            },
+          },
+        ],
+      };
+    };
+    const appSessions = await sessionsFor(CONNECTIONS);
+    const floorSessions = await sessionsFor(CONNECTIONS);
 
     const app_ = `http://127.0.0.1:${APP_PORT}`;
     const flo = `http://127.0.0.1:${FLOOR_PORT}`;
@@ -189,6 +224,7 @@ async function main() {
           body: JSON.stringify({ firstName: 'Bench' }),
         },
       ],
+      refresh: [rotating(`${app_}/api/token/refresh`, appSessions), rotating(`${flo}/refresh`, floorSessions)],
       login: [
         {
           url: `${app_}/api/login`,
@@ -244,7 +280,7 @@ async function main() {
     }
 
     const med = (name, side, key) => median(runs.map((r) => r[name][side][key]));
-    const rows = ['protected read', 'protected list', 'protected write', 'login'].map((name) => {
+    const rows = ['protected read', 'protected list', 'protected write', 'refresh', 'login'].map((name) => {
       const appRps = med(name, 'app', 'rps');
       const floorRps = med(name, 'floor', 'rps');
       return {
@@ -264,6 +300,7 @@ async function main() {
     const targets = {
       'protected read': 0.6,
       'protected write': 0.5,
+      refresh: 0.5,
       login: 0.85,
     };
     const result = {

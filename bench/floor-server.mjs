@@ -1,6 +1,6 @@
 // The floor: a bare node:http server doing by hand the same work as MediSync for each benchmarked
 // route (HS256 verify with node:crypto, the same SQL with raw pg, raw argon2 verify), nothing else.
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { verify as argon2Verify } from '@node-rs/argon2';
 import pg from 'pg';
@@ -8,9 +8,21 @@ import pg from 'pg';
 const key = createSecretKey(Buffer.from(process.env.JWT_SECRET, 'utf8'));
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const ACCESS_SQL = `SELECT u.id, u.role, u.email_verified_at IS NOT NULL AS verified, u.disabled_at IS NOT NULL AS disabled, u.token_version,
-  EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked, s.plan, s.status, s.current_period_end
-  FROM users u LEFT JOIN LATERAL (SELECT plan, status, current_period_end FROM subscriptions WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1) s ON true
+  se.ended_at IS NOT NULL OR se.expires_at <= now() OR se.token_version < u.token_version AS revoked, s.plan, s.status, s.current_period_end
+  FROM users u JOIN sessions se ON se.id = $2 AND se.user_id = u.id
+  LEFT JOIN LATERAL (SELECT plan, status, current_period_end FROM subscriptions WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1) s ON true
   WHERE u.id = $1`;
+// the refresh rotation, as SessionsService.rotate does it
+const ROTATE_SQL = `SELECT rt.session_id, rt.retired_at IS NOT NULL AS retired, s.user_id, s.expires_at, s.amr, u.role, u.token_version,
+  s.ended_at IS NOT NULL OR u.disabled_at IS NOT NULL OR s.token_version < u.token_version AS revoked
+  FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
+  WHERE rt.token_hash = $1 FOR UPDATE OF rt, s`;
+const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const signJwt = (claims) => {
+  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
+};
+const sha256 = (v) => createHash('sha256').update(v, 'utf8').digest();
 const USER_SQL = `SELECT * FROM users WHERE id = $1`;
 let storedHash;
 
@@ -27,7 +39,7 @@ function verifyJwt(header) {
 async function principal(req) {
   const claims = verifyJwt(req.headers.authorization);
   if (!claims) return null;
-  const { rows } = await pool.query(ACCESS_SQL, [claims.sub, claims.jti]);
+  const { rows } = await pool.query(ACCESS_SQL, [claims.sub, claims.sid]);
   return rows[0] && !rows[0].revoked && !rows[0].disabled ? rows[0] : null;
 }
 
@@ -51,6 +63,44 @@ createServer(async (req, res) => {
       if (!storedHash)
         storedHash = (await pool.query('SELECT password_hash FROM users WHERE email = $1', [body.email])).rows[0].password_hash;
       return send(res, (await argon2Verify(storedHash, body.password)) ? 200 : 401, { success: true });
+    }
+    if (req.method === 'POST' && req.url === '/refresh') {
+      const body = JSON.parse(await readBody(req));
+      if (typeof body.refreshToken !== 'string') return send(res, 400, { success: false });
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const hash = sha256(body.refreshToken);
+        const row = (await client.query(ROTATE_SQL, [hash])).rows[0];
+        if (!row || row.retired || row.revoked || row.expires_at <= new Date()) {
+          await client.query('ROLLBACK');
+          return send(res, 401, { success: false });
+        }
+        const successor = randomBytes(32).toString('base64url');
+        await client.query('UPDATE refresh_tokens SET retired_at = now() WHERE token_hash = $1', [hash]);
+        await client.query('INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)', [sha256(successor), row.session_id]);
+        await client.query('UPDATE sessions SET last_used_at = now() WHERE id = $1', [row.session_id]);
+        await client.query('COMMIT');
+        const iat = Math.floor(Date.now() / 1000);
+        const exp = Math.floor(row.expires_at.getTime() / 1000);
+        const token = signJwt({
+          sub: row.user_id,
+          userId: row.user_id,
+          role: row.role,
+          jti: randomUUID(),
+          sid: row.session_id,
+          amr: row.amr,
+          tv: row.token_version,
+          iat,
+          exp,
+        });
+        return send(res, 200, { success: true, token, refreshToken: successor, expiresAt: new Date(exp * 1000).toISOString() });
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     }
     const user = await principal(req);
     if (!user) return send(res, 401, { success: false });
