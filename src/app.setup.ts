@@ -11,9 +11,8 @@ import { jsonShapeProblem } from './common/json-limits';
 import { requestContext } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/config';
-import { createRootLogger } from './observability/logger';
+import { createRootLogger, PinoNestLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 
 /** Renders the errors Fastify raises before Nest sees the request, with the same code as every other error. */
@@ -202,7 +201,8 @@ export async function createApp(
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(PinoNestLogger));
+  // Nest's own lines (buffered until now) and every `new Logger(context)` as pino JSON
+  app.useLogger(new PinoNestLogger(logger));
   app.flushLogs();
   app.setGlobalPrefix(GLOBAL_PREFIX.prefix, { exclude: GLOBAL_PREFIX.exclude });
   configureHttp(app, config, app.get(MetricsService), logger);

@@ -25,7 +25,7 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
       // X-Powered-By: Fastify never sends one
     },
   };
-  let failure: unknown;
+  let failure: Error | undefined;
   helmet({
     contentSecurityPolicy: {
       directives: {
@@ -40,8 +40,9 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
   })(
     {} as never,
     collect as never,
-    (error?: unknown) => (failure = error),
+    (error?: unknown) =>
+      (failure = error === undefined ? undefined : error instanceof Error ? error : new Error('helmet refused the options')),
   );
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (failure) throw failure;
   return headers;
 }
