@@ -9,7 +9,7 @@ export interface SpawnedServer {
   output(): string;
   /** Resolves with the exit code when the process ends. */
   exited: Promise<number | null>;
-  /** Waits until the output matches (up to 30 s), and returns the match. */
+  /** Waits until the output matches (up to 50 s: a loaded machine), and returns the match. */
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
   kill(): void;
 }
@@ -33,7 +33,7 @@ export function spawnServer(cwd: string, env: Record<string, string>): SpawnedSe
     output: () => output,
     exited,
     async waitFor(pattern) {
-      for (let i = 0; i < 300; i++) {
+      for (let i = 0; i < 500; i++) {
         const m = pattern.exec(output);
         if (m) return m;
         if (child.exitCode !== null) break;
