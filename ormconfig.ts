@@ -41,7 +41,7 @@ async function create(): Promise<DataSource> {
     url = embedded.url;
   }
   const poolSize = config.databaseUrl ? config.dbPoolSize : EMBEDDED_POOL_SIZE;
-  return new DataSource(dataSourceOptions({ url, poolSize, migrateOnStart: false, logger, logging: true }));
+  return new DataSource(dataSourceOptions({ url, poolSize, migrateOnStart: false, logger, logging: 'all' }));
 }
 
 export const dataSource = create();

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -112,6 +113,32 @@ describe('start-up and shutdown of the built server: one JSON log format', () =>
       expect(server.child.exitCode).toBeNull();
     } finally {
       server.kill();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the TypeORM CLI (npm run migration:run)', () => {
+  it('writes pino JSON lines too: the SQL without parameters, the migrations, and exits 0', async () => {
+    const dir = await embeddedDataDir('medisync-cli-');
+    try {
+      const root = join(__dirname, '..');
+      const run = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules', 'typeorm', 'cli.js'), 'migration:run', '-d', join(root, 'dist', 'ormconfig.js')],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, NO_COLOR: '1' },
+          encoding: 'utf8',
+          timeout: 55_000,
+        },
+      );
+      expect(run.status).toBe(0);
+      const lines = jsonLines(`${run.stdout}${run.stderr}`);
+      expect(lines.find((l) => l.context === 'TypeORM' && /^Migration \w+ has been executed successfully/.test(String(l.msg)))).toBeDefined();
+      expect(lines.find((l) => l.context === 'TypeORM' && l.kind === 'query' && String(l.msg).startsWith('CREATE TABLE'))).toBeDefined();
+      expect(lines.every((l) => l.service === 'medisync-api')).toBe(true);
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });

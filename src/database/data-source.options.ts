@@ -20,13 +20,15 @@ export interface DatabaseSettings {
   /** Connections per instance (DB_POOL_SIZE); the embedded database uses one, see EMBEDDED_POOL_SIZE. */
   poolSize: number;
   migrateOnStart: boolean;
-  /** Where TypeORM's lines go (as JSON); `logging` chooses which (default: migrations only). */
+  /** Where TypeORM's lines go (as JSON); `logging` chooses which (default: what migrations did or why they failed). */
   logger?: Pino;
   logging?: LoggerOptions;
 }
 
 /** The options shared by the application and the TypeORM CLI (`ormconfig.ts`). Never synchronize. */
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  // with a JSON logger, also what the migrations did ("No migrations are pending", each one executed)
+  const logging: LoggerOptions = settings.logging ?? (settings.logger ? ['schema', 'migration'] : ['migration']);
   return {
     type: 'postgres',
     // pg with a pool whose connection failures are recognisable by class (see pg-driver.ts)
@@ -44,8 +46,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     applicationName: 'medisync-api',
     // not 'error': TypeORM would log failed queries with their parameters (password hashes); the
     // exception filter logs unexpected errors without them
-    logging: settings.logging ?? ['migration'],
-    ...(settings.logger ? { logger: new PinoTypeOrmLogger(settings.logger, settings.logging ?? ['migration']) } : {}),
+    logging,
+    ...(settings.logger ? { logger: new PinoTypeOrmLogger(settings.logger, logging) } : {}),
     extra: {
       // fail fast instead of queueing forever when the database is unreachable
       connectionTimeoutMillis: 5000,
