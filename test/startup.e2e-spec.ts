@@ -135,7 +135,9 @@ describe('the TypeORM CLI (npm run migration:run)', () => {
       );
       expect(run.status).toBe(0);
       const lines = jsonLines(`${run.stdout}${run.stderr}`);
-      expect(lines.find((l) => l.context === 'TypeORM' && /^Migration \w+ has been executed successfully/.test(String(l.msg)))).toBeDefined();
+      expect(
+        lines.find((l) => l.context === 'TypeORM' && /^Migration \w+ has been executed successfully/.test(String(l.msg))),
+      ).toBeDefined();
       expect(lines.find((l) => l.context === 'TypeORM' && l.kind === 'query' && String(l.msg).startsWith('CREATE TABLE'))).toBeDefined();
       expect(lines.every((l) => l.service === 'medisync-api')).toBe(true);
     } finally {
