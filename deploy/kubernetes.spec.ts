@@ -11,7 +11,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { parseAllDocuments } from 'yaml';
 
 /**
@@ -32,7 +32,7 @@ const models: Record<string, Model> = {
   'networking.k8s.io/v1/Ingress': Ingress,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
 };
 
 /** A parsed YAML document: its shape is what the schema check is for. */
@@ -58,6 +58,9 @@ const one = (kind: string) => {
   expect(found).toHaveLength(1);
   return found[0];
 };
+/** The API container's port number by name. */
+const containerPort = (name: string): number =>
+  one('Deployment').spec.template.spec.containers[0].ports.find((p: Doc) => p.name === name).containerPort;
 const podSpecs = manifests
   .filter((m) => m.doc?.kind === 'Deployment' || m.doc?.kind === 'Job')
   .map((m) => ({ name: `${m.file} ${m.doc.kind}`, spec: m.doc.spec.template.spec }));
@@ -74,10 +77,10 @@ describe('deploy/kubernetes', () => {
         'Namespace',
         'NetworkPolicy',
         'PodDisruptionBudget',
+        'PodMonitor',
         'Secret',
         'Service',
         'ServiceAccount',
-        'ServiceMonitor',
       ].sort(),
     );
   });
@@ -146,6 +149,17 @@ describe('deploy/kubernetes', () => {
     expect(api.readinessProbe.timeoutSeconds * 1000).toBeGreaterThan(pingTimeoutMs);
   });
 
+  it('graceful rollout: the grace period outlasts the drain delay and the close timeout', () => {
+    const pod = one('Deployment').spec.template.spec;
+    const main = readFileSync(join(__dirname, '..', 'src', 'main.ts'), 'utf8');
+    const closeTimeoutMs = Number(/CLOSE_TIMEOUT_MS = ([\d_]+);/.exec(main)?.[1].replace(/_/g, ''));
+    expect(closeTimeoutMs).toBeGreaterThan(0);
+    const drainMs = Number(one('ConfigMap').data.SHUTDOWN_DRAIN_MS);
+    expect(drainMs).toBeGreaterThan(0);
+    const preStopMs = (pod.containers[0].lifecycle?.preStop?.sleep?.seconds ?? 0) * 1000;
+    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(preStopMs + drainMs + closeTimeoutMs);
+  });
+
   it('the migration Job: a fresh name per run, a deadline, and cleanup', () => {
     const job = one('Job');
     expect(job.metadata.name).toBeUndefined();
@@ -164,11 +178,16 @@ describe('deploy/kubernetes', () => {
     expect(one('ServiceAccount').automountServiceAccountToken).toBe(false);
   });
 
-  it('the NetworkPolicy admits only the API port and lets out only DNS, PostgreSQL, Redis and SMTP', () => {
+  it('the NetworkPolicy admits the API port, the metrics port only from Prometheus, and lets out only DNS, PostgreSQL, Redis and SMTP', () => {
     const policy = one('NetworkPolicy').spec;
     expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
-    const apiPort = one('Deployment').spec.template.spec.containers[0].ports[0].containerPort;
-    expect(policy.ingress.flatMap((r: Doc) => r.ports)).toEqual([{ protocol: 'TCP', port: apiPort }]);
+    const apiPort = containerPort('http');
+    expect(policy.ingress.flatMap((r: Doc) => r.ports)).toEqual([
+      { protocol: 'TCP', port: apiPort },
+      { protocol: 'TCP', port: containerPort('metrics') },
+    ]);
+    const metricsRule = policy.ingress.find((r: Doc) => r.ports.some((p: Doc) => p.port === containerPort('metrics')));
+    expect(metricsRule.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
     const egress = policy.egress.flatMap((r: Doc) => r.ports.map((p: Doc) => `${p.protocol}/${p.port}`)).sort();
     expect(egress).toEqual(['TCP/465', 'TCP/5432', 'TCP/53', 'TCP/587', 'TCP/6379', 'UDP/53'].sort());
     for (const rule of policy.egress) expect(rule.to.length).toBeGreaterThan(0);
@@ -189,9 +208,15 @@ describe('deploy/kubernetes', () => {
     expect(ingress.rules[0].http.paths[0].backend.service.name).toBe(one('Service').metadata.name);
   });
 
-  it('Prometheus scrapes /metrics with METRICS_TOKEN from the Secret as bearer token', () => {
-    const [endpoint] = one('ServiceMonitor').spec.endpoints;
+  it('Prometheus scrapes /metrics on each pod at METRICS_PORT, which the Service does not expose, with METRICS_TOKEN as bearer token', () => {
+    const [endpoint] = one('PodMonitor').spec.podMetricsEndpoints;
     expect(endpoint.path).toBe('/metrics');
+    expect(endpoint.port).toBe('metrics');
+    expect(Number(one('ConfigMap').data.METRICS_PORT)).toBe(containerPort('metrics'));
+    expect(one('PodMonitor').spec.selector.matchLabels).toEqual(one('Deployment').spec.selector.matchLabels);
+    const servicePorts = one('Service').spec.ports;
+    expect(servicePorts.map((p: Doc) => p.targetPort)).toEqual(['http']);
+    expect(servicePorts.some((p: Doc) => p.port === containerPort('metrics') || p.targetPort === 'metrics')).toBe(false);
     expect(endpoint.authorization).toEqual({ type: 'Bearer', credentials: { name: one('Secret').metadata.name, key: 'METRICS_TOKEN' } });
     expect(one('Secret').stringData.METRICS_TOKEN).toBeDefined();
   });

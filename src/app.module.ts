@@ -23,10 +23,10 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { DatabaseConnector } from './database/connection';
 import { dataSourceOptions } from './database/data-source.options';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
@@ -43,12 +43,12 @@ export class AppModule {
         ConfigModule.forRoot(config),
         // domain events between modules (e.g. users → verification); awaited by the emitter
         EventEmitterModule.forRoot(),
-        // logs: nestjs-pino over the root pino logger (its module is global). No routes: Nest's own
-        // messages go through it, and configureHttp writes the one line per request
-        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false }, forRoutes: [] }),
         ObservabilityModule,
+        // created without connecting: DatabaseConnector connects (and migrates) without ever stopping
+        // the process, retrying with backoff while the database is unreachable
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: databaseUrl, poolSize: config.dbPoolSize, migrateOnStart: config.migrateOnStart }),
+          ...dataSourceOptions({ url: databaseUrl, poolSize: config.dbPoolSize, migrateOnStart: config.migrateOnStart, logger }),
+          manualInitialization: true,
           retryAttempts: 0,
         }),
         AuditModule,
@@ -70,6 +70,7 @@ export class AppModule {
         ...extraImports,
       ],
       providers: [
+        DatabaseConnector,
         // The global guard chain, in this order, each step its module's own guard reading its part of
         // the route's @Auth() declaration: rate limit (Abuse) → authentication and verified email (Auth)
         // → role (Users) → subscription (Subscriptions) → ownership (Access).

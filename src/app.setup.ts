@@ -3,17 +3,16 @@ import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter, clientErrorResponse } from './common/all-exceptions.filter';
 import { AppException, ERRORS } from './common/errors';
 import { jsonShapeProblem } from './common/json-limits';
 import { requestContext } from './common/request-context';
+import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/config';
-import { createRootLogger } from './observability/logger';
+import { createRootLogger, PinoNestLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 
 /** Renders the errors Fastify raises before Nest sees the request, with the same code as every other error. */
@@ -72,8 +71,10 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
 /** The path every prefixed route is under ("/api"). */
 const API_ROOT = `/${GLOBAL_PREFIX.prefix}`;
 
-export function configureHttp(app: NestFastifyApplication, metrics: MetricsService, logger: Pino): void {
+export function configureHttp(app: NestFastifyApplication, config: AppConfig, metrics: MetricsService, logger: Pino): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  // the security headers (helmet's), computed once: they never depend on the request
+  const security = securityHeaders({ httpsOnly: config.httpsOnly });
   fastify.removeAllContentTypeParsers();
   const json = fastify.getDefaultJsonParser('error', 'error');
   // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body;
@@ -85,7 +86,7 @@ export function configureHttp(app: NestFastifyApplication, metrics: MetricsServi
     return json(request, body as string, done);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(security).header('x-request-id', request.id);
     // nothing under /api may be stored by a browser or a shared cache (tokens, health data); the
     // public documents outside it (/docs, /docs-json) may be cached
     const url = request.url;
@@ -200,21 +201,11 @@ export async function createApp(
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(PinoNestLogger));
+  // Nest's own lines (buffered until now) and every `new Logger(context)` as pino JSON
+  app.useLogger(new PinoNestLogger(logger));
   app.flushLogs();
   app.setGlobalPrefix(GLOBAL_PREFIX.prefix, { exclude: GLOBAL_PREFIX.exclude });
-  configureHttp(app, app.get(MetricsService), logger);
-  // security headers; the CSP allows what the Swagger UI at /docs needs (its inline styles and scripts)
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
-  });
+  configureHttp(app, config, app.get(MetricsService), logger);
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],

@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { MetricsServer } from '../src/observability/metrics-server';
 import { expectEnvelope, startTestApp, TestContext, verifiedDoctor } from './support/app';
 
 describe('metrics', () => {
@@ -28,5 +30,32 @@ describe('metrics', () => {
     expect(res.text).toMatch(/medisync_login_attempts_total\{outcome="invalid_credentials"\} 1/);
     expect(res.text).toMatch(/medisync_rate_limit_rejections_total\{policy="login"\} 1/);
     expect(res.text).toContain('process_cpu_user_seconds_total');
+  });
+});
+
+describe('metrics on METRICS_PORT', () => {
+  let ctx: TestContext;
+  let metrics: string;
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ NODE_ENV: 'production', METRICS_PORT: '0', METRICS_TOKEN: 'metrics-secret-token' });
+    const address = ctx.app.get(MetricsServer).address();
+    expect(address).toBeDefined();
+    metrics = `http://127.0.0.1:${address!.port}`;
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('serves /metrics on its own port (with METRICS_TOKEN when set) and not on the API port', async () => {
+    const res = await request(metrics).get('/metrics').set('Authorization', 'Bearer metrics-secret-token').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toContain('http_request_duration_seconds');
+    expectEnvelope((await request(metrics).get('/metrics').expect(401)).body, 401, 'AUTH_HEADER_MISSING');
+    expectEnvelope((await request(metrics).get('/metrics').set('Authorization', 'Bearer wrong').expect(401)).body, 401, 'TOKEN_INVALID');
+    expectEnvelope((await request(metrics).get('/health/live').expect(404)).body, 404, 'NOT_FOUND');
+    // the API port: 404 with or without the token, as for any unknown route
+    expectEnvelope((await ctx.http.get('/metrics').expect(404)).body, 404, 'NOT_FOUND');
+    expectEnvelope((await ctx.http.get('/metrics').set('Authorization', 'Bearer metrics-secret-token').expect(404)).body, 404, 'NOT_FOUND');
   });
 });

@@ -41,7 +41,8 @@ async function startServer(dataDir?: string): Promise<RunningServer> {
     await rm(dir, { recursive: true, force: true });
   };
   let base = '';
-  for (let i = 0; i < 300 && !base; i++) {
+  // up to 2 minutes: on a loaded machine the first start's initdb alone can take most of one
+  for (let i = 0; i < 1200 && !base; i++) {
     const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(log);
     if (m) base = m[1];
     else await new Promise((r) => setTimeout(r, 100));
@@ -66,7 +67,7 @@ describe('the built server on its zero-setup defaults', () => {
     expect(existsSync(MAIN)).toBe(true);
     server = await startServer();
     base = server.base;
-  });
+  }, 150_000);
 
   afterAll(async () => {
     await server?.stop();

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { EventEmitter } from 'node:events';
 import { Client, Notification } from 'pg';
 import { DataSource } from 'typeorm';
+import { DatabaseConnection } from '../database/connection';
 import { ACCESS_CHANGED_CHANNEL } from '../database/notifications';
 import { AccessCache } from './access-cache';
 
@@ -42,8 +43,12 @@ export class AccessChangeListener implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     // every pooled connection listens too: the one that commits a change hears it with its COMMIT,
-    // before the service answers (and the embedded database delivers only there)
-    this.pool()?.on('notification', this.onNotification);
+    // before the service answers (and the embedded database delivers only there). The pool exists once
+    // the database has been reached (at start, or later: see DatabaseConnector)
+    await DatabaseConnection.of(this.db).whenReady('access-change listener', () => {
+      if (!this.stopped) this.pool()?.on('notification', this.onNotification);
+      return Promise.resolve();
+    });
     await this.connect();
   }
 

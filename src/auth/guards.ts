@@ -37,6 +37,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = authRuleOf(this.reflector, [context.getHandler(), context.getClass()]);
     if (rule.public) return true;
+    // METRICS_PORT: the metrics are served on that port only (observability/metrics-server.ts)
+    if (rule.metricsToken && this.config.metricsPort !== undefined) throw new AppException('NOT_FOUND', 'Route not found');
     if (rule.metricsToken && !this.config.metricsToken) {
       // contract, Operations (v2): in production /metrics is never public on the API port
       if (this.config.env === 'production') throw new AppException('NOT_FOUND', 'Route not found');

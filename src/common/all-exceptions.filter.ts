@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { DatabaseConnection } from '../database/connection';
 import { isDatabaseUnavailable } from './database-errors';
 import { AppException, codeForStatus, ERRORS, ErrorCode, ErrorDetail, ErrorEnvelope } from './errors';
 
@@ -30,6 +32,9 @@ export interface Rendered {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  /** The application's DataSource: while it is not connected yet, a failing request is 503, not 500. */
+  constructor(@Optional() @InjectDataSource() private readonly db?: DataSource) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -84,6 +89,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
     }
     if (isDatabaseUnavailable(exception)) return this.unavailable();
+    // the database has not been reached since start (DatabaseConnector is still trying): whatever failed
+    // needed it (TypeORM raises "not connected" errors of several kinds before the first connection)
+    if (this.db && !DatabaseConnection.of(this.db).ready) return this.unavailable();
     this.logger.error({
       msg: 'Unhandled error',
       requestId: request.id,

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { emptyToUndefined, toInt } from './env-values';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { emptyToUndefined, toBool, toInt } from './env-values';
 
 /** General settings: the environment kind, where to listen, the public URL, the data folder. */
 export class AppVariables {
@@ -26,6 +26,26 @@ export class AppVariables {
   @Transform(emptyToUndefined)
   @IsString()
   DATA_DIR = './data';
+
+  /**
+   * The deployment is reached only over HTTPS (TLS terminated here or, usually, at a proxy in front):
+   * then the Strict-Transport-Security header and the CSP's `upgrade-insecure-requests` are sent.
+   * Off by default: over plain HTTP they would break /docs and pin browsers to an HTTPS that is not there.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  HTTPS_ONLY = false;
+
+  /**
+   * On SIGTERM: how long the server keeps serving while /health/ready answers 503, so that load
+   * balancers stop sending before it closes. Default 5000 with NODE_ENV=production, else 0.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_DRAIN_MS?: number;
 }
 
 export interface AppSlice {
@@ -36,6 +56,10 @@ export interface AppSlice {
   appUrl: string;
   /** The embedded database and the mail outbox. */
   dataDir: string;
+  /** HTTPS_ONLY: send HSTS and the CSP's upgrade-insecure-requests. */
+  httpsOnly: boolean;
+  /** SHUTDOWN_DRAIN_MS: not-ready but serving, between SIGTERM and closing. */
+  shutdownDrainMs: number;
 }
 
 export function appSlice(v: AppVariables): AppSlice {
@@ -45,5 +69,7 @@ export function appSlice(v: AppVariables): AppSlice {
     host: v.HOST,
     appUrl: (v.APP_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     dataDir: v.DATA_DIR,
+    httpsOnly: v.HTTPS_ONLY,
+    shutdownDrainMs: v.SHUTDOWN_DRAIN_MS ?? (v.NODE_ENV === 'production' ? 5000 : 0),
   };
 }

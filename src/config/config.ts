@@ -60,6 +60,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const ai = read(AiVariables);
   problems.push(...aiProblems(ai));
   const observability = read(ObservabilityVariables);
+  if (observability.METRICS_PORT !== undefined && observability.METRICS_PORT !== 0 && observability.METRICS_PORT === app.PORT) {
+    problems.push('METRICS_PORT must differ from PORT');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const appValues = appSlice(app);

@@ -1,4 +1,5 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { Logger as Pino } from 'pino';
+import type { DataSourceOptions, LoggerOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { Appointment } from '../appointments/appointment.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -10,6 +11,7 @@ import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
 import { ACCESS_CHANGED_CHANNEL } from './notifications';
 import { pgDriver } from './pg-driver';
+import { PinoTypeOrmLogger } from './typeorm-logger';
 
 export const ENTITIES = [User, OneTimeToken, Session, RefreshToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
 
@@ -18,10 +20,15 @@ export interface DatabaseSettings {
   /** Connections per instance (DB_POOL_SIZE); the embedded database uses one, see EMBEDDED_POOL_SIZE. */
   poolSize: number;
   migrateOnStart: boolean;
+  /** Where TypeORM's lines go (as JSON); `logging` chooses which (default: what migrations did or why they failed). */
+  logger?: Pino;
+  logging?: LoggerOptions;
 }
 
 /** The options shared by the application and the TypeORM CLI (`ormconfig.ts`). Never synchronize. */
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  // with a JSON logger, also what the migrations did ("No migrations are pending", each one executed)
+  const logging: LoggerOptions = settings.logging ?? (settings.logger ? ['schema', 'migration'] : ['migration']);
   return {
     type: 'postgres',
     // pg with a pool whose connection failures are recognisable by class (see pg-driver.ts)
@@ -39,7 +46,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     applicationName: 'medisync-api',
     // not 'error': TypeORM would log failed queries with their parameters (password hashes); the
     // exception filter logs unexpected errors without them
-    logging: ['migration'],
+    logging,
+    ...(settings.logger ? { logger: new PinoTypeOrmLogger(settings.logger, logging) } : {}),
     extra: {
       // fail fast instead of queueing forever when the database is unreachable
       connectionTimeoutMillis: 5000,

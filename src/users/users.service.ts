@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppException } from '../common/errors';
+import { DatabaseConnection } from '../database/connection';
 import { insertOne } from '../common/insert-one';
 import { likeEscape, pageOf } from '../common/pagination.dto';
 import { AdminUserQueryDto } from './dto/admin-users.dto';
@@ -198,8 +199,16 @@ export class UsersService implements OnApplicationBootstrap {
     ]);
   }
 
-  /** BOOTSTRAP_ADMIN_EMAIL/PASSWORD: when both are set and no admin exists, that verified admin is created. */
+  /**
+   * BOOTSTRAP_ADMIN_EMAIL/PASSWORD: when both are set and no admin exists, that verified admin is
+   * created, at start or, if the database is not reachable yet, as soon as it is.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.bootstrapAdmin) return;
+    await DatabaseConnection.of(this.db).whenReady('bootstrap admin', () => this.createBootstrapAdmin());
+  }
+
+  private async createBootstrapAdmin(): Promise<void> {
     const admin = this.config.bootstrapAdmin;
     if (!admin) return;
     if (await this.users.existsBy({ role: 'admin' })) return;
