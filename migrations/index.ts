@@ -3,6 +3,7 @@ import { AccessControl1795305700000 } from './1795305700000-AccessControl';
 import { ClinicalResources1795305800000 } from './1795305800000-ClinicalResources';
 import { AccessChangeNotifications1795305900000 } from './1795305900000-AccessChangeNotifications';
 import { AuditCoalescing1795306000000 } from './1795306000000-AuditCoalescing';
+import { MultiFactorAuth1795306200000 } from './1795306200000-MultiFactorAuth';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   ClinicalResources1795305800000,
   AccessChangeNotifications1795305900000,
   AuditCoalescing1795306000000,
+  MultiFactorAuth1795306200000,
 ];

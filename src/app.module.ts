@@ -28,6 +28,7 @@ import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
+import { MfaModule } from './mfa/mfa.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
@@ -57,6 +58,7 @@ export class AppModule {
         SubscriptionsModule,
         VerificationModule,
         AuthModule,
+        MfaModule,
         DemoModule.register(config.demoMode),
         PatientsModule,
         InvitationsModule,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
@@ -29,12 +29,24 @@ export class AuthController {
   @RateLimit('login')
   @HttpCode(200)
   @ApiOperation({ operationId: 'login', summary: 'Log in' })
-  @ApiErrors(400, [401, 'INVALID_CREDENTIALS'], [403, 'EMAIL_NOT_VERIFIED (only after a correct password)'], 415, [
+  @ApiErrors(
+    400,
+    [
+      401,
+      'INVALID_CREDENTIALS; or MFA_REQUIRED (right password, the account has MFA) with `mfaToken`: send it with a code to POST /api/login/mfa within 5 minutes',
+    ],
+    [
+      403,
+      'EMAIL_NOT_VERIFIED (only after a correct password); MFA_ENROLLMENT_REQUIRED (the role requires MFA, none is set up) with `mfaToken`, a bearer for POST /api/mfa/totp/setup and /confirm only',
+    ],
+    415,
+    [
     429,
     'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
-  ])
-  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponseDto> {
-    return this.auth.login(dto, ip);
+    ],
+  )
+  login(@Body() dto: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string): Promise<LoginResponseDto> {
+    return this.auth.login(dto, { ip, userAgent });
   }
 
   /** Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. */

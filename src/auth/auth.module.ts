@@ -11,6 +11,7 @@ import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards';
 import { JwtStrategy } from './jwt.strategy';
+import { SecondFactorPort } from './second-factor';
 import { TokenService } from './token.service';
 import { AuditModule } from '../audit/audit.module';
 import { AbuseModule } from '../abuse/abuse.module';
@@ -29,7 +30,16 @@ import { ObservabilityModule } from '../observability/observability.module';
     SubscriptionsModule,
   ],
   controllers: [AuthController],
-  providers: [AccessCache, AccessChangeListener, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard],
-  exports: [TokenService, JwtAuthGuard],
+  providers: [
+    AccessCache,
+    AccessChangeListener,
+    AccessStateService,
+    AuthService,
+    TokenService,
+    JwtStrategy,
+    JwtAuthGuard,
+    SecondFactorPort,
+  ],
+  exports: [TokenService, JwtAuthGuard, AuthService, SecondFactorPort],
 })
 export class AuthModule {}

@@ -8,13 +8,21 @@ import { AppException } from '../common/errors';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
+import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { VerificationService } from '../verification/verification.service';
 import type { Principal } from './principal';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 import { permissionsFor } from './permissions';
-import { TokenService } from './token.service';
+import { Amr, TokenService } from './token.service';
 import { AuthAudit } from './auth.audit';
+import { SecondFactorPort } from './second-factor';
+
+/** Where a login request came from (a session records it). */
+export interface LoginClient {
+  ip: string;
+  userAgent?: string;
+}
 
 @Injectable()
 export class AuthService {
@@ -27,6 +35,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly lockout: LockoutService,
     private readonly metrics: MetricsService,
+    private readonly secondFactor: SecondFactorPort,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -57,8 +66,14 @@ export class AuthService {
    * ACCOUNT_LOCKED before any password is checked, even the right one: locked for this client IP after
    * LOGIN_LOCKOUT failures from it, or everywhere after LOGIN_LOCKOUT_GLOBAL failures from anywhere
    * (then its owner, if any, is mailed a reset link once per lock).
+   *
+   * Then the second factor (the MFA module): an account with MFA gets 401 MFA_REQUIRED with an
+   * mfaToken for POST /api/login/mfa, one whose role needs MFA and has none 403 MFA_ENROLLMENT_REQUIRED.
+   * For such an account the right password does not clear the lockout count: only the right code does,
+   * so wrong codes (which count as failures) cannot be interleaved with passwords to dodge the lock.
    */
-  async login(dto: LoginDto, ip: string): Promise<LoginResponseDto> {
+  async login(dto: LoginDto, client: LoginClient): Promise<LoginResponseDto> {
+    const { ip } = client;
     const locked = await this.lockout.lockedFor(dto.email, ip);
     if (locked.seconds > 0) {
       this.metrics.logins.inc({ outcome: 'locked' });
@@ -84,7 +99,7 @@ export class AuthService {
       if (outcome.emailLocked && user && !user.disabledAt) this.verification.sendLockoutNotice(user);
       throw new AppException('INVALID_CREDENTIALS');
     }
-    await this.lockout.reset(dto.email, ip);
+    if (!user.mfaEnabled) await this.lockout.reset(dto.email, ip);
     if (!user.emailVerifiedAt) {
       this.metrics.logins.inc({ outcome: 'email_not_verified' });
       await this.audit.record({
@@ -94,14 +109,30 @@ export class AuthService {
       });
       throw new AppException('EMAIL_NOT_VERIFIED');
     }
+    try {
+      await this.secondFactor.get().challenge(user, { remember: dto.remember === true });
+    } catch (error) {
+      this.metrics.logins.inc({ outcome: 'mfa_required' });
+      throw error;
+    }
+    return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] }, client);
+  }
+
+  /**
+   * The end of every successful login, by password alone or with a second factor (POST
+   * /api/login/mfa, or confirming MFA with an enrolment token): the token, the metric, the audit event
+   * and the login response.
+   */
+  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }, client: { ip: string; userAgent?: string }): Promise<LoginResponseDto> {
+    void client;
     const subscription = await this.subscriptions.current(user.id);
-    const { token, expiresAt } = await this.tokens.issue(user, dto.remember === true);
+    const { token, expiresAt } = await this.tokens.issue(user, options.remember, options.amr);
     this.metrics.logins.inc({ outcome: 'succeeded' });
     await this.audit.record({
       action: AuthAudit.loginSucceeded,
       actorId: user.id,
       targetId: user.id,
-      details: { remember: dto.remember === true },
+      details: { remember: options.remember, amr: options.amr },
     });
     return {
       success: true,

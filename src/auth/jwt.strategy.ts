@@ -5,7 +5,7 @@ import { KeysService, VerifiedClaims } from '../keys/keys.service';
 import { AccessStateService } from './access-state.service';
 import { BEARER } from './guards';
 import type { Principal } from './principal';
-import { TokenClaims } from './token.service';
+import { Amr, AMR_VALUES, TokenClaims } from './token.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -68,6 +68,7 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
     ) {
       throw new AppException('TOKEN_INVALID');
     }
+    const amr = amrOf(claims.amr);
     const state = await this.access.load(sub, jti);
     if (!state) throw new AppException('TOKEN_INVALID');
     if (state.disabled || state.jtiRevoked || tv < state.tokenVersion) throw new AppException('TOKEN_REVOKED');
@@ -78,6 +79,26 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
       tokenId: jti,
       tokenExpiresAt: exp,
       subscription: state.subscription,
+      amr,
     };
   }
+}
+
+/**
+ * A token's `amr`, read strictly: absent (issued before MFA existed) is `["pwd"]`; otherwise a
+ * non-empty array of known methods, without repeats, that includes `pwd`; anything else is TOKEN_INVALID.
+ */
+export function amrOf(value: unknown): Amr[] {
+  if (value === undefined) return ['pwd'];
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > AMR_VALUES.length ||
+    !value.every((m) => typeof m === 'string' && (AMR_VALUES as readonly string[]).includes(m)) ||
+    new Set(value).size !== value.length ||
+    !value.includes('pwd')
+  ) {
+    throw new AppException('TOKEN_INVALID');
+  }
+  return value as Amr[];
 }

@@ -6,6 +6,10 @@ import { Role } from '../users/user.entity';
 export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
 export const REMEMBER_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
+/** How the user signed in (RFC 8176 names): a password, and a one-time code from an authenticator app. */
+export type Amr = 'pwd' | 'otp';
+export const AMR_VALUES: readonly Amr[] = ['pwd', 'otp'];
+
 /**
  * The claims of our access tokens. `tv` is the account's token version at issue time. `iss` and (when
  * JWT_AUDIENCE is set) `aud` are added by the key that signs; the header carries `kid`.
@@ -18,6 +22,8 @@ export interface TokenClaims {
   role: Role;
   jti: string;
   tv: number;
+  /** Authentication methods of the login that issued the token: `["pwd"]` or `["pwd","otp"]`. */
+  amr: Amr[];
   iat: number;
   exp: number;
 }
@@ -29,6 +35,7 @@ export class TokenService {
   async issue(
     user: { id: string; role: Role; tokenVersion: number },
     remember = false,
+    amr: Amr[] = ['pwd'],
   ): Promise<{ token: string; expiresAt: Date; jti: string }> {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + (remember ? REMEMBER_TOKEN_TTL_SECONDS : TOKEN_TTL_SECONDS);
@@ -39,6 +46,7 @@ export class TokenService {
       role: user.role,
       jti,
       tv: user.tokenVersion,
+      amr,
       iat,
       exp,
     };

@@ -10,8 +10,21 @@ import { User } from '../users/user.entity';
 import { OneTimeToken } from '../verification/one-time-token.entity';
 import { ACCESS_CHANGED_CHANNEL } from './notifications';
 import { pgDriver } from './pg-driver';
+import { MfaChallenge, MfaRecoveryCode, MfaTotp } from '../mfa/mfa.entities';
 
-export const ENTITIES = [User, OneTimeToken, RevokedToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
+export const ENTITIES = [
+  User,
+  OneTimeToken,
+  RevokedToken,
+  Subscription,
+  AuditEvent,
+  Patient,
+  Appointment,
+  MedicalRecord,
+  MfaTotp,
+  MfaRecoveryCode,
+  MfaChallenge,
+];
 
 export interface DatabaseSettings {
   url: string;
