@@ -98,7 +98,11 @@ describe('multi-factor authentication (TOTP)', () => {
     const doctor = await verifiedDoctor(ctx);
     expect((await ctx.http.get('/api/users/me').set(bearer(doctor.token)).expect(200)).body.user.mfaEnabled).toBe(false);
 
-    const wrongPassword = await ctx.http.post('/api/mfa/totp/setup').set(bearer(doctor.token)).send({ password: 'Wrong-Passw0rd' }).expect(400);
+    const wrongPassword = await ctx.http
+      .post('/api/mfa/totp/setup')
+      .set(bearer(doctor.token))
+      .send({ password: 'Wrong-Passw0rd' })
+      .expect(400);
     expectEnvelope(wrongPassword.body, 400, 'VALIDATION_ERROR');
     const setup = await ctx.http.post('/api/mfa/totp/setup').set(bearer(doctor.token)).send({ password: PASSWORD }).expect(200);
     expect(Object.keys(setup.body).sort()).toEqual(['otpauthUri', 'qrSvg', 'secret', 'success']);
@@ -111,7 +115,11 @@ describe('multi-factor authentication (TOTP)', () => {
     // pending: login still takes the password alone
     await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
 
-    const badConfirm = await ctx.http.post('/api/mfa/totp/confirm').set(bearer(doctor.token)).send({ code: wrongCode(secret) }).expect(400);
+    const badConfirm = await ctx.http
+      .post('/api/mfa/totp/confirm')
+      .set(bearer(doctor.token))
+      .send({ code: wrongCode(secret) })
+      .expect(400);
     expectEnvelope(badConfirm.body, 400, 'VALIDATION_ERROR');
     expect(badConfirm.body.details).toEqual([{ field: 'code', message: 'code is incorrect or already used' }]);
     const confirm = await ctx.http
@@ -143,7 +151,10 @@ describe('multi-factor authentication (TOTP)', () => {
     await ctx.http.get('/api/users/me').set(bearer(done.body.token)).expect(200);
     expect(claimsOf(doctor.token).amr).toEqual(['pwd']);
     // used once
-    const reused = await ctx.http.post('/api/login/mfa').send({ mfaToken: login.body.mfaToken, code: wrongCode(secret) }).expect(410);
+    const reused = await ctx.http
+      .post('/api/login/mfa')
+      .send({ mfaToken: login.body.mfaToken, code: wrongCode(secret) })
+      .expect(410);
     expectEnvelope(reused.body, 410, 'TOKEN_USED_OR_EXPIRED');
 
     // at rest: the secret is ciphertext (AES-256-GCM, bound to the account), recovery codes and mfaTokens are hashes
@@ -233,7 +244,10 @@ describe('multi-factor authentication (TOTP)', () => {
     const doctor = await enrolledDoctor(ctx);
     const mfaToken = await mfaTokenFor(ctx, doctor.email);
     for (let i = 0; i < 5; i++) {
-      const res = await ctx.http.post('/api/login/mfa').send({ mfaToken, code: wrongCode(doctor.secret) }).expect(401);
+      const res = await ctx.http
+        .post('/api/login/mfa')
+        .send({ mfaToken, code: wrongCode(doctor.secret) })
+        .expect(401);
       expectEnvelope(res.body, 401, 'INVALID_CREDENTIALS');
     }
     // the right code no longer helps: the mfaToken is dead
@@ -252,15 +266,29 @@ describe('multi-factor authentication (TOTP)', () => {
   });
 
   it('an mfaToken is refused when unknown, and a right password alone no longer clears the lockout count', async () => {
-    const unknown = await ctx.http.post('/api/login/mfa').send({ mfaToken: 'A'.repeat(43), code: '123456' }).expect(410);
+    const unknown = await ctx.http
+      .post('/api/login/mfa')
+      .send({ mfaToken: 'A'.repeat(43), code: '123456' })
+      .expect(410);
     expectEnvelope(unknown.body, 410, 'TOKEN_USED_OR_EXPIRED');
     const doctor = await enrolledDoctor(ctx);
     // 4 wrong codes on one mfaToken, then a right password (a new mfaToken) and one more wrong code: locked
     const first = await mfaTokenFor(ctx, doctor.email);
-    for (let i = 0; i < 4; i++) await ctx.http.post('/api/login/mfa').send({ mfaToken: first, code: wrongCode(doctor.secret) }).expect(401);
+    for (let i = 0; i < 4; i++)
+      await ctx.http
+        .post('/api/login/mfa')
+        .send({ mfaToken: first, code: wrongCode(doctor.secret) })
+        .expect(401);
     const second = await mfaTokenFor(ctx, doctor.email);
-    await ctx.http.post('/api/login/mfa').send({ mfaToken: second, code: wrongCode(doctor.secret) }).expect(401);
-    expectEnvelope((await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(429)).body, 429, 'ACCOUNT_LOCKED');
+    await ctx.http
+      .post('/api/login/mfa')
+      .send({ mfaToken: second, code: wrongCode(doctor.secret) })
+      .expect(401);
+    expectEnvelope(
+      (await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(429)).body,
+      429,
+      'ACCOUNT_LOCKED',
+    );
   });
 
   it('turning MFA off needs the password and a current code, and is audited', async () => {
@@ -284,18 +312,14 @@ describe('multi-factor authentication (TOTP)', () => {
     expect((await ctx.http.get('/api/users/me').set(bearer(doctor.token)).expect(200)).body.user.mfaEnabled).toBe(false);
     const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
     expect(claimsOf(login.body.token).amr).toEqual(['pwd']);
-    expect(await sqlOn(ctx.db, `SELECT 1 FROM mfa_totp WHERE user_id = $1 UNION ALL SELECT 1 FROM mfa_recovery_codes WHERE user_id = $1`, [doctor.uid])).toEqual(
-      [],
-    );
+    expect(
+      await sqlOn(ctx.db, `SELECT 1 FROM mfa_totp WHERE user_id = $1 UNION ALL SELECT 1 FROM mfa_recovery_codes WHERE user_id = $1`, [
+        doctor.uid,
+      ]),
+    ).toEqual([]);
     expect((await auditActions(ctx, doctor.uid)).map((e) => e.action)).toContain('mfa.disabled');
     expectEnvelope(
-      (
-        await ctx.http
-          .delete('/api/mfa/totp')
-          .set(bearer(doctor.token))
-          .send({ password: PASSWORD, code: '123456' })
-          .expect(409)
-      ).body,
+      (await ctx.http.delete('/api/mfa/totp').set(bearer(doctor.token)).send({ password: PASSWORD, code: '123456' }).expect(409)).body,
       409,
       'CONFLICT',
     );
@@ -316,7 +340,10 @@ describe('multi-factor authentication (TOTP)', () => {
       .expect(410);
     const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
     expect(login.body.token).toEqual(expect.any(String));
-    const events = await ctx.http.get(`/api/admin/audit-events?targetId=${doctor.uid}&action=mfa.&limit=100`).set(bearer(admin)).expect(200);
+    const events = await ctx.http
+      .get(`/api/admin/audit-events?targetId=${doctor.uid}&action=mfa.&limit=100`)
+      .set(bearer(admin))
+      .expect(200);
     expect(events.body.data.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['mfa.enabled', 'mfa.reset']));
     expect(events.body.data.find((e: { action: string }) => e.action === 'mfa.reset')).toMatchObject({ details: { wasEnabled: true } });
   });
@@ -336,12 +363,26 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
 
   const adminToken = (amr?: string[]) => {
     const iat = Math.floor(Date.now() / 1000);
-    return sign({ sub: adminId, userId: adminId, role: 'admin', jti: randomUUID(), tv: 0, iat, exp: iat + 600, iss: 'http://medisync.test', ...(amr ? { amr } : {}) });
+    return sign({
+      sub: adminId,
+      userId: adminId,
+      role: 'admin',
+      jti: randomUUID(),
+      tv: 0,
+      iat,
+      exp: iat + 600,
+      iss: 'http://medisync.test',
+      ...(amr ? { amr } : {}),
+    });
   };
 
   it('an admin route refuses a password-only admin token (or one from before amr existed) with 403 MFA_REQUIRED', async () => {
     for (const token of [adminToken(['pwd']), adminToken()]) {
-      for (const req of [ctx.http.get('/api/admin/users'), ctx.http.get('/api/admin/audit-events'), ctx.http.delete(`/api/admin/users/${adminId}/mfa`)]) {
+      for (const req of [
+        ctx.http.get('/api/admin/users'),
+        ctx.http.get('/api/admin/audit-events'),
+        ctx.http.delete(`/api/admin/users/${adminId}/mfa`),
+      ]) {
         const res = await req.set(bearer(token)).expect(403);
         expectEnvelope(res.body, 403, 'MFA_REQUIRED', 'Multi-factor authentication required');
       }
@@ -350,10 +391,23 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
     }
     // amr is read strictly
     for (const amr of [['otp'], ['pwd', 'pwd'], ['pwd', 'sms'], []]) {
-      expectEnvelope((await ctx.http.get('/api/users/me').set(bearer(adminToken(amr))).expect(401)).body, 401, 'TOKEN_INVALID');
+      expectEnvelope(
+        (
+          await ctx.http
+            .get('/api/users/me')
+            .set(bearer(adminToken(amr)))
+            .expect(401)
+        ).body,
+        401,
+        'TOKEN_INVALID',
+      );
     }
     // MFA cannot be turned off while the role requires it
-    const off = await ctx.http.delete('/api/mfa/totp').set(bearer(adminToken(['pwd']))).send({ password: ADMIN.password, code: '123456' }).expect(409);
+    const off = await ctx.http
+      .delete('/api/mfa/totp')
+      .set(bearer(adminToken(['pwd'])))
+      .send({ password: ADMIN.password, code: '123456' })
+      .expect(409);
     expectEnvelope(off.body, 409, 'CONFLICT');
   });
 
@@ -376,7 +430,11 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
     ]) {
       expectEnvelope((await req.set(bearer(mfaToken)).expect(401)).body, 401, 'TOKEN_INVALID');
     }
-    expectEnvelope((await ctx.http.post('/api/login/mfa').send({ mfaToken, code: '123456' }).expect(410)).body, 410, 'TOKEN_USED_OR_EXPIRED');
+    expectEnvelope(
+      (await ctx.http.post('/api/login/mfa').send({ mfaToken, code: '123456' }).expect(410)).body,
+      410,
+      'TOKEN_USED_OR_EXPIRED',
+    );
 
     const setup = await ctx.http.post('/api/mfa/totp/setup').set(bearer(mfaToken)).send({ password: ADMIN.password }).expect(200);
     const secret = setup.body.secret as string;

@@ -181,7 +181,7 @@ describe('access matrix: every guard of the chain, from one declaration', () => 
 describe('JwtAuthGuard: authentication, then the verified email', () => {
   const mfa = (requiredRoles: Role[] = []) => ({ mfa: { requiredRoles } }) as unknown as AppConfig;
   const port = new SecondFactorPort();
-  const guard = new JwtAuthGuard(new Reflector(), { ...mfa(), metricsToken: 'scrape-secret' } as AppConfig, port);
+  const guard = new JwtAuthGuard(new Reflector(), { ...mfa(), metricsToken: 'scrape-secret' }, port);
   const passport = jest.spyOn(Object.getPrototypeOf(JwtAuthGuard.prototype) as { canActivate: () => Promise<boolean> }, 'canActivate');
   afterAll(() => passport.mockRestore());
   const bearer = { headers: { authorization: 'Bearer abc.def.ghi' } };
@@ -216,7 +216,7 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     expect(passport).not.toHaveBeenCalled();
     const open = new JwtAuthGuard(new Reflector(), mfa(), port);
     expect(await outcome(() => open.canActivate(contextFor(MetricsTokenAuth())))).toBe('true');
-    const production = new JwtAuthGuard(new Reflector(), { ...mfa(), env: 'production' } as AppConfig, port);
+    const production = new JwtAuthGuard(new Reflector(), { ...mfa(), env: 'production' }, port);
     expect(await outcome(() => production.canActivate(contextFor(MetricsTokenAuth())))).toBe('NOT_FOUND: Route not found');
   });
 
@@ -246,9 +246,9 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     expect(await outcome(() => policy.canActivate(contextFor(Auth(), admin, bearer)))).toBe('true');
     // without the policy, an admin route takes a password-only admin token
     expect(await outcome(() => guard.canActivate(contextFor(adminRoute, admin, bearer)))).toBe('true');
-    expect(await outcome(() => new JwtAuthGuard(new Reflector(), mfa(['doctor']), port).canActivate(contextFor(adminRoute, admin, bearer)))).toBe(
-      'true',
-    );
+    expect(
+      await outcome(() => new JwtAuthGuard(new Reflector(), mfa(['doctor']), port).canActivate(contextFor(adminRoute, admin, bearer))),
+    ).toBe('true');
   });
 
   it('an opaque bearer on a route that takes the enrolment mfaToken goes to the MFA module; a JWT never does; elsewhere it is a token', async () => {
@@ -257,7 +257,10 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     const seen: string[] = [];
     const enrolled = principal('admin', 'e', { amr: [], mfaEnrolment: true });
     const withMfa = new SecondFactorPort();
-    withMfa.register({ challenge: () => Promise.resolve(), enrolmentPrincipal: (t) => (seen.push(t), Promise.resolve(t === 'live' ? enrolled : null)) });
+    withMfa.register({
+      challenge: () => Promise.resolve(),
+      enrolmentPrincipal: (t) => (seen.push(t), Promise.resolve(t === 'live' ? enrolled : null)),
+    });
     const g = new JwtAuthGuard(new Reflector(), mfa(['admin']), withMfa);
     const req = (authorization: string) => ({ headers: { authorization } });
     const ok = contextFor(Auth({ mfaEnrolment: true }), undefined, req('Bearer live'));
@@ -267,7 +270,9 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
       'TOKEN_INVALID: Invalid token',
     );
     expect(passport).not.toHaveBeenCalled();
-    expect(await outcome(() => g.canActivate(contextFor(Auth({ mfaEnrolment: true }), principal('doctor'), req('Bearer a.b.c'))))).toBe('true');
+    expect(await outcome(() => g.canActivate(contextFor(Auth({ mfaEnrolment: true }), principal('doctor'), req('Bearer a.b.c'))))).toBe(
+      'true',
+    );
     expect(passport).toHaveBeenCalledTimes(1);
     expect(seen).toEqual(['live', 'dead']);
   });

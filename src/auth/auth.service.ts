@@ -123,7 +123,11 @@ export class AuthService {
    * /api/login/mfa, or confirming MFA with an enrolment token): the token, the metric, the audit event
    * and the login response.
    */
-  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }, client: { ip: string; userAgent?: string }): Promise<LoginResponseDto> {
+  async completeLogin(
+    user: User,
+    options: { remember: boolean; amr: Amr[] },
+    client: { ip: string; userAgent?: string },
+  ): Promise<LoginResponseDto> {
     void client;
     const subscription = await this.subscriptions.current(user.id);
     const { token, expiresAt } = await this.tokens.issue(user, options.remember, options.amr);

@@ -62,7 +62,8 @@ export function parseEncryptionKey(value: string): Buffer | undefined {
 export function mfaProblems(v: MfaVariables, production: boolean): string[] {
   const problems: string[] = [];
   for (const role of list(v.MFA_REQUIRED_ROLES)) {
-    if (!(ROLE_NAMES as readonly string[]).includes(role)) problems.push(`MFA_REQUIRED_ROLES: unknown role "${role}" (use ${ROLE_NAMES.join(', ')})`);
+    if (!(ROLE_NAMES as readonly string[]).includes(role))
+      problems.push(`MFA_REQUIRED_ROLES: unknown role "${role}" (use ${ROLE_NAMES.join(', ')})`);
   }
   if (v.DATA_ENCRYPTION_KEY !== undefined && !parseEncryptionKey(v.DATA_ENCRYPTION_KEY)) {
     problems.push('DATA_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');

@@ -32,12 +32,10 @@ export class MfaController {
   @Auth({ mfaEnrolment: true })
   @HttpCode(200)
   @ApiOperation({ operationId: 'setupTotp', summary: 'Set up an authenticator app (TOTP)' })
-  @ApiErrors(
-    [400, 'VALIDATION_ERROR: password is incorrect'],
-    [409, 'CONFLICT: multi-factor authentication is already on'],
-    415,
-    [503, 'SERVICE_UNAVAILABLE: the database is unreachable, or (production) DATA_ENCRYPTION_KEY is not set'],
-  )
+  @ApiErrors([400, 'VALIDATION_ERROR: password is incorrect'], [409, 'CONFLICT: multi-factor authentication is already on'], 415, [
+    503,
+    'SERVICE_UNAVAILABLE: the database is unreachable, or (production) DATA_ENCRYPTION_KEY is not set',
+  ])
   setup(@CurrentUser() user: Principal, @Body() dto: MfaPasswordDto): Promise<TotpSetupResponseDto> {
     return this.mfa.setup(user, dto.password);
   }
@@ -50,11 +48,7 @@ export class MfaController {
   @Auth({ mfaEnrolment: true })
   @HttpCode(200)
   @ApiOperation({ operationId: 'confirmTotp', summary: 'Confirm the authenticator app and turn MFA on' })
-  @ApiErrors(
-    [400, 'VALIDATION_ERROR: code is incorrect or already used'],
-    [409, 'CONFLICT: nothing set up yet, or already on'],
-    415,
-  )
+  @ApiErrors([400, 'VALIDATION_ERROR: code is incorrect or already used'], [409, 'CONFLICT: nothing set up yet, or already on'], 415)
   confirm(
     @CurrentUser() user: Principal,
     @Body() dto: MfaCodeDto,

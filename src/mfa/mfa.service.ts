@@ -64,7 +64,8 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.mfa.encryptionKey && this.config.env === 'production') {
       const [row] = await this.db.query<Array<{ any: boolean }>>(`SELECT EXISTS (SELECT 1 FROM mfa_totp) AS any`);
-      if (row?.any) throw new Error('DATA_ENCRYPTION_KEY is required when NODE_ENV=production and accounts have multi-factor authentication');
+      if (row?.any)
+        throw new Error('DATA_ENCRYPTION_KEY is required when NODE_ENV=production and accounts have multi-factor authentication');
       return;
     }
     if (this.config.mfa.previousEncryptionKeys.length > 0) await this.reencrypt();
@@ -106,14 +107,17 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
         continue;
       }
       // compare-and-set: another instance doing the same, or a new setup, wins
-      const [, count] = (await this.db.query(
+      const [, count] = await this.db.query<[unknown[], number]>(
         `UPDATE mfa_totp SET secret_ciphertext = $3 WHERE user_id = $1 AND secret_ciphertext = $2 RETURNING user_id`,
         [row.user_id, row.secret_ciphertext, box.encrypt(plaintext, row.user_id)],
-      )) as [unknown[], number];
+      );
       reencrypted += count;
     }
     if (reencrypted > 0) this.logger.log(`re-encrypted ${reencrypted} TOTP secret(s) under the current DATA_ENCRYPTION_KEY`);
-    if (unreadable > 0) this.logger.error(`${unreadable} TOTP secret(s) are under a key that is neither DATA_ENCRYPTION_KEY nor in DATA_ENCRYPTION_KEY_PREVIOUS`);
+    if (unreadable > 0)
+      this.logger.error(
+        `${unreadable} TOTP secret(s) are under a key that is neither DATA_ENCRYPTION_KEY nor in DATA_ENCRYPTION_KEY_PREVIOUS`,
+      );
     return { reencrypted, unreadable };
   }
 
@@ -191,27 +195,43 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
       throw AppException.validation([{ field: 'recoveryCode', message: 'send code or recoveryCode, not both' }]);
     }
     const challenge = await this.liveChallenge(dto.mfaToken, 'login');
-    if (!challenge) throw new AppException('TOKEN_USED_OR_EXPIRED', 'This mfaToken has been used, has expired or has had too many wrong codes; log in again');
+    if (!challenge)
+      throw new AppException(
+        'TOKEN_USED_OR_EXPIRED',
+        'This mfaToken has been used, has expired or has had too many wrong codes; log in again',
+      );
     const user = await this.users.findById(challenge.userId);
-    if (!user || user.disabledAt || !user.mfaEnabled) throw new AppException('TOKEN_USED_OR_EXPIRED', 'This mfaToken is no longer valid; log in again');
+    if (!user || user.disabledAt || !user.mfaEnabled)
+      throw new AppException('TOKEN_USED_OR_EXPIRED', 'This mfaToken is no longer valid; log in again');
     const locked = await this.lockout.lockedFor(user.email, client.ip);
     if (locked.seconds > 0) {
-      await this.audit.record({ action: AuthAudit.loginLocked, targetId: user.id, details: { email: user.email, scope: locked.scope, stage: 'mfa' } });
+      await this.audit.record({
+        action: AuthAudit.loginLocked,
+        targetId: user.id,
+        details: { email: user.email, scope: locked.scope, stage: 'mfa' },
+      });
       throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(locked.seconds) });
     }
     const check: CodeCheck | 'recovery' =
-      dto.code !== undefined ? await this.checkTotp(user.id, dto.code, 'confirmed') : await this.useRecoveryCode(user.id, dto.recoveryCode!);
+      dto.code !== undefined
+        ? await this.checkTotp(user.id, dto.code, 'confirmed')
+        : await this.useRecoveryCode(user.id, dto.recoveryCode!);
     if (check !== 'ok' && check !== 'recovery') {
-      const [rows] = (await this.db.query(`UPDATE mfa_challenges SET failures = failures + 1, updated_at = now() WHERE id = $1 RETURNING failures`, [
-        challenge.id,
-      ])) as [Array<{ failures: number }>, number];
-      await this.failed(user, client, { stage: 'login', reason: dto.code !== undefined ? check : 'wrong_recovery_code', attempt: rows[0]?.failures });
+      const [rows] = await this.db.query<[Array<{ failures: number }>, number]>(
+        `UPDATE mfa_challenges SET failures = failures + 1, updated_at = now() WHERE id = $1 RETURNING failures`,
+        [challenge.id],
+      );
+      await this.failed(user, client, {
+        stage: 'login',
+        reason: dto.code !== undefined ? check : 'wrong_recovery_code',
+        attempt: rows[0]?.failures,
+      });
       throw new AppException('INVALID_CREDENTIALS');
     }
-    const [, claimed] = (await this.db.query(
+    const [, claimed] = await this.db.query<[unknown[], number]>(
       `UPDATE mfa_challenges SET used_at = now(), updated_at = now() WHERE id = $1 AND used_at IS NULL AND failures < $2 AND expires_at > now() RETURNING id`,
       [challenge.id, MFA_TOKEN_MAX_FAILURES],
-    )) as [unknown[], number];
+    );
     if (claimed === 0) throw new AppException('TOKEN_USED_OR_EXPIRED', 'This mfaToken has been used or has expired; log in again');
     await this.lockout.reset(user.email, client.ip);
     return this.auth.completeLogin(user, { remember: challenge.remember, amr: ['pwd', 'otp'] }, client);
@@ -223,7 +243,11 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
     const outcome = await this.lockout.recordFailure(user.email, client.ip);
     for (const scope of ['client', 'email'] as const) {
       if (!(scope === 'client' ? outcome.clientLocked : outcome.emailLocked)) continue;
-      await this.audit.record({ action: AuthAudit.loginLocked, targetId: user.id, details: { email: user.email, scope, lockedNow: true, stage: 'mfa' } });
+      await this.audit.record({
+        action: AuthAudit.loginLocked,
+        targetId: user.id,
+        details: { email: user.email, scope, lockedNow: true, stage: 'mfa' },
+      });
     }
   }
 
@@ -243,11 +267,11 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
     const { plaintext, stale } = box.decrypt(row.secret_ciphertext, userId);
     const result = acceptedStep(plaintext, code, Date.now(), row.last_used_step === null ? null : Number(row.last_used_step));
     if (result.step === null) return result.replayed ? 'replayed' : 'wrong';
-    const [, updated] = (await this.db.query(
+    const [, updated] = await this.db.query<[unknown[], number]>(
       `UPDATE mfa_totp SET last_used_step = $2, secret_ciphertext = coalesce($3, secret_ciphertext), updated_at = now()
         WHERE user_id = $1 AND (last_used_step IS NULL OR last_used_step < $2) RETURNING user_id`,
       [userId, result.step, stale ? box.encrypt(plaintext, userId) : null],
-    )) as [unknown[], number];
+    );
     return updated === 1 ? 'ok' : 'replayed';
   }
 
@@ -255,10 +279,10 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
   private async useRecoveryCode(userId: string, input: string): Promise<'recovery' | 'wrong'> {
     const canonical = normalizeRecoveryCode(input);
     if (!canonical) return 'wrong';
-    const [, used] = (await this.db.query(
+    const [, used] = await this.db.query<[unknown[], number]>(
       `UPDATE mfa_recovery_codes SET used_at = now(), updated_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
       [userId, recoveryCodeHash(canonical)],
-    )) as [unknown[], number];
+    );
     if (used === 0) return 'wrong';
     const [left] = await this.db.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL`,
@@ -314,43 +338,56 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
         await this.db.query(`UPDATE mfa_challenges SET failures = failures + 1, updated_at = now() WHERE id = $1`, [principal.tokenId]);
         await this.failed(user, client, { stage: 'confirm', reason: check });
       } else {
-        await this.audit.record({ action: MfaAudit.failed, actorId: user.id, targetId: user.id, details: { stage: 'confirm', reason: check } });
+        await this.audit.record({
+          action: MfaAudit.failed,
+          actorId: user.id,
+          targetId: user.id,
+          details: { stage: 'confirm', reason: check },
+        });
       }
       throw AppException.validation([{ field: 'code', message: 'code is incorrect or already used' }]);
     }
     const recoveryCodes = newRecoveryCodes();
     let remember = false;
     await this.db.transaction(async (manager) => {
-      const [, confirmed] = (await manager.query(
+      const [, confirmed] = await manager.query<[unknown[], number]>(
         `UPDATE mfa_totp SET confirmed_at = now(), updated_at = now() WHERE user_id = $1 AND confirmed_at IS NULL RETURNING user_id`,
         [user.id],
-      )) as [unknown[], number];
+      );
       if (confirmed === 0) throw new AppException('CONFLICT', 'Multi-factor authentication is already on');
       await this.replaceRecoveryCodes(user.id, recoveryCodes, manager);
       await this.users.setMfaEnabled(user.id, true, manager);
       if (principal.mfaEnrolment) {
-        const [rows, spent] = (await manager.query(
+        const [rows, spent] = await manager.query<[Array<{ remember: boolean }>, number]>(
           `UPDATE mfa_challenges SET used_at = now(), updated_at = now() WHERE id = $1 AND used_at IS NULL RETURNING remember`,
           [principal.tokenId],
-        )) as [Array<{ remember: boolean }>, number];
+        );
         if (spent === 0) throw new AppException('TOKEN_INVALID');
         remember = rows[0].remember;
       }
       await this.audit.record(
-        { action: MfaAudit.enabled, actorId: user.id, targetId: user.id, details: { method: 'totp', viaEnrolmentToken: principal.mfaEnrolment === true } },
+        {
+          action: MfaAudit.enabled,
+          actorId: user.id,
+          targetId: user.id,
+          details: { method: 'totp', viaEnrolmentToken: principal.mfaEnrolment === true },
+        },
         manager,
       );
     });
     if (!principal.mfaEnrolment) return { success: true, recoveryCodes };
     await this.lockout.reset(user.email, client.ip);
-    const login = await this.auth.completeLogin({ ...user, mfaEnabled: true } as User, { remember, amr: ['pwd', 'otp'] }, client);
+    const login = await this.auth.completeLogin({ ...user, mfaEnabled: true }, { remember, amr: ['pwd', 'otp'] }, client);
     return { success: true, recoveryCodes, login };
   }
 
   private async replaceRecoveryCodes(userId: string, codes: string[], manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM mfa_recovery_codes WHERE user_id = $1`, [userId]);
     for (const code of codes) {
-      await manager.query(`INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES ($1, $2)`, [userId, recoveryCodeHash(normalizeRecoveryCode(code)!)]);
+      await manager.query(`INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES ($1, $2)`, [
+        userId,
+        recoveryCodeHash(normalizeRecoveryCode(code)!),
+      ]);
     }
   }
 

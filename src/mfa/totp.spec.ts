@@ -1,5 +1,14 @@
 import { Secret, TOTP, URI } from 'otpauth';
-import { acceptedStep, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, otpauthUri, recoveryCodeHash, timeStepOf, totpCode } from './totp';
+import {
+  acceptedStep,
+  newRecoveryCodes,
+  newTotpSecret,
+  normalizeRecoveryCode,
+  otpauthUri,
+  recoveryCodeHash,
+  timeStepOf,
+  totpCode,
+} from './totp';
 
 /** RFC 6238 Appendix B: the SHA-1 secret "12345678901234567890" and its 8-digit codes (we use the last 6). */
 const RFC_SECRET = new Secret({ buffer: new TextEncoder().encode('12345678901234567890').buffer }).base32;

@@ -8,7 +8,14 @@ const DIGITS = 6;
 const WINDOW = 1;
 
 function totpOf(secretBase32: string, issuer = 'MediSync', label = 'account'): TOTP {
-  return new TOTP({ issuer, label, algorithm: 'SHA1', digits: DIGITS, period: TOTP_PERIOD_SECONDS, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer,
+    label,
+    algorithm: 'SHA1',
+    digits: DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 /** A new secret: 20 random bytes (160 bits, RFC 4226's recommendation), base32 as apps take it. */
@@ -31,7 +38,12 @@ export function timeStepOf(nowMs: number): number {
  * `lastUsedStep`: a code is accepted at most once, and never one older than the last accepted. Null
  * when the code is wrong, malformed, or replayed.
  */
-export function acceptedStep(secretBase32: string, code: string, nowMs: number, lastUsedStep: number | null): { step: number } | { step: null; replayed: boolean } {
+export function acceptedStep(
+  secretBase32: string,
+  code: string,
+  nowMs: number,
+  lastUsedStep: number | null,
+): { step: number } | { step: null; replayed: boolean } {
   if (!/^\d{6}$/.test(code)) return { step: null, replayed: false };
   const delta = totpOf(secretBase32).validate({ token: code, timestamp: nowMs, window: WINDOW });
   if (delta === null) return { step: null, replayed: false };
@@ -62,11 +74,7 @@ export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
  * letters people confuse with digits (O, I, L) read as Crockford does. Null when it cannot be one.
  */
 export function normalizeRecoveryCode(input: string): string | null {
-  const s = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const s = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return /^[0-9A-HJKMNP-TV-Z]{16}$/.test(s) ? s : null;
 }
 
