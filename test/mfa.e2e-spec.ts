@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { expectEnvelope, PASSWORD, startTestApp, TEST_JWT_SECRET, TestContext, verifiedDoctor } from './support/app';
-import { sqlOn } from './support/database';
+import { createTestDatabase, sqlOn, TestDatabase } from './support/database';
 
 /**
  * Multi-factor sign-in over HTTP (contract v2, "Multi-factor authentication"). Codes are computed here
@@ -474,5 +474,66 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
       .send({ password: PASSWORD, code: await freshCode(doctor.secret) })
       .expect(200);
     expect((await ctx.http.get('/api/users/me').set(bearer(doctor.token)).expect(200)).body.user.mfaEnabled).toBe(false);
+  });
+});
+
+describe('DATA_ENCRYPTION_KEY rotation: the old key is read, and secrets are re-encrypted under the new one', () => {
+  const OLD = Buffer.alloc(32, 1).toString('base64');
+  const NEW = Buffer.alloc(32, 2).toString('base64');
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('after a restart with the new key and the old one as previous, codes still work and the column is under the new key', async () => {
+    const before = await startTestApp({ DATA_ENCRYPTION_KEY: OLD }, [], db);
+    let doctor: Enrolled;
+    let oldCiphertext: string;
+    try {
+      doctor = await enrolledDoctor(before);
+      [{ secret_ciphertext: oldCiphertext }] = await sqlOn<{ secret_ciphertext: string }>(
+        db,
+        `SELECT secret_ciphertext FROM mfa_totp WHERE user_id = $1`,
+        [doctor.uid],
+      );
+    } finally {
+      await before.close();
+    }
+
+    // the new key alone cannot read it: 503 (the server's fault, no failure counted), and nothing is lost
+    const newOnly = await startTestApp({ DATA_ENCRYPTION_KEY: NEW }, [], db);
+    try {
+      const res = await newOnly.http
+        .post('/api/login/mfa')
+        .send({ mfaToken: await mfaTokenFor(newOnly, doctor.email), code: wrongCode(doctor.secret) })
+        .expect(503);
+      expectEnvelope(res.body, 503, 'SERVICE_UNAVAILABLE');
+      const [row] = await sqlOn<{ secret_ciphertext: string }>(db, `SELECT secret_ciphertext FROM mfa_totp WHERE user_id = $1`, [
+        doctor.uid,
+      ]);
+      expect(row.secret_ciphertext).toBe(oldCiphertext);
+    } finally {
+      await newOnly.close();
+    }
+
+    const after = await startTestApp({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD }, [], db);
+    try {
+      // re-encrypted at start (compare-and-set), under another key id
+      const [row] = await sqlOn<{ secret_ciphertext: string }>(db, `SELECT secret_ciphertext FROM mfa_totp WHERE user_id = $1`, [
+        doctor.uid,
+      ]);
+      expect(row.secret_ciphertext).not.toBe(oldCiphertext);
+      expect(row.secret_ciphertext.split('.')[1]).not.toBe(oldCiphertext.split('.')[1]);
+      const login = await after.http
+        .post('/api/login/mfa')
+        .send({ mfaToken: await mfaTokenFor(after, doctor.email), code: await freshCode(doctor.secret) })
+        .expect(200);
+      expect(claimsOf(login.body.token).amr).toEqual(['pwd', 'otp']);
+    } finally {
+      await after.close();
+    }
   });
 });

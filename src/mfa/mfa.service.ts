@@ -264,7 +264,18 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
     const row = rows[0];
     if (!row || row.confirmed !== (state === 'confirmed')) return 'wrong';
     const box = this.encryption();
-    const { plaintext, stale } = box.decrypt(row.secret_ciphertext, userId);
+    let plaintext: string;
+    let stale: boolean;
+    try {
+      ({ plaintext, stale } = box.decrypt(row.secret_ciphertext, userId));
+    } catch (error) {
+      // a key that is neither DATA_ENCRYPTION_KEY nor in DATA_ENCRYPTION_KEY_PREVIOUS, or an altered value:
+      // the server's fault, not the user's (no failure is counted)
+      this.logger.error(
+        `the TOTP secret of account ${userId} cannot be decrypted: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw new AppException('SERVICE_UNAVAILABLE', 'The second factor cannot be checked at the moment');
+    }
     const result = acceptedStep(plaintext, code, Date.now(), row.last_used_step === null ? null : Number(row.last_used_step));
     if (result.step === null) return result.replayed ? 'replayed' : 'wrong';
     const [, updated] = await this.db.query<[unknown[], number]>(
