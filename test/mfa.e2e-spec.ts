@@ -462,8 +462,10 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
       .send({ mfaToken: next.body.mfaToken, code: await freshCode(secret) })
       .expect(200);
     await ctx.http.get('/api/admin/audit-events').set(bearer(done.body.token)).expect(200);
-    const actions = (await auditActions(ctx, adminId)).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['mfa.challenged', 'mfa.enabled', 'login.succeeded']));
+    const events = await auditActions(ctx, adminId);
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['mfa.challenged', 'mfa.enabled', 'login.succeeded']));
+    expect(events.find((e) => e.action === 'mfa.enabled')?.details).toEqual({ method: 'totp', via: 'enrolment' });
+    expect(events.find((e) => e.action === 'mfa.challenged')?.details).toEqual({ purpose: 'enrol' });
   });
 
   it('the other roles may still use MFA of their own accord and turn it off', async () => {

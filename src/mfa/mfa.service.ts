@@ -381,7 +381,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
           action: MfaAudit.enabled,
           actorId: user.id,
           targetId: user.id,
-          details: { method: 'totp', viaEnrolmentToken: principal.mfaEnrolment === true },
+          details: { method: 'totp', via: principal.mfaEnrolment ? 'enrolment' : 'access_token' },
         },
         manager,
       );
