@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
-import { AuthService } from './auth.service';
+import { AuthService, LoginClient, LoginClientInfo } from './auth.service';
 import { Auth, Public } from './decorators';
 import { CurrentUser, Principal } from './principal';
 import { LoginDto, LoginResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
@@ -45,8 +45,8 @@ export class AuthController {
       'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
     ],
   )
-  login(@Body() dto: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string): Promise<LoginResponseDto> {
-    return this.auth.login(dto, { ip, userAgent });
+  login(@Body() dto: LoginDto, @LoginClientInfo() client: LoginClient): Promise<LoginResponseDto> {
+    return this.auth.login(dto, client);
   }
 
   /** Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LockoutService } from '../abuse/lockout.service';
@@ -18,11 +18,21 @@ import { Amr, TokenService } from './token.service';
 import { AuthAudit } from './auth.audit';
 import { SecondFactorPort } from './second-factor';
 
-/** Where a login request came from (a session records it). */
+/** Where a login request came from (a session records it): `@LoginClientInfo()` in a controller. */
 export interface LoginClient {
   ip: string;
   userAgent?: string;
 }
+
+/**
+ * The client address (as `@Ip()` reads it, TRUST_PROXY applied) and user agent of a request. A param
+ * decorator of our own, so that OpenAPI does not list User-Agent as a required header.
+ */
+export const LoginClientInfo = createParamDecorator((_data: unknown, ctx: ExecutionContext): LoginClient => {
+  const req = ctx.switchToHttp().getRequest<{ ip: string; headers: Record<string, string | string[] | undefined> }>();
+  const agent = req.headers['user-agent'];
+  return { ip: req.ip, userAgent: typeof agent === 'string' ? agent : undefined };
+});
 
 @Injectable()
 export class AuthService {

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LoginClient, LoginClientInfo } from '../auth/auth.service';
 import { Auth, Public } from '../auth/decorators';
 import { LoginResponseDto } from '../auth/dto/auth.dto';
 import { CurrentUser, Principal } from '../auth/principal';
@@ -52,10 +53,9 @@ export class MfaController {
   confirm(
     @CurrentUser() user: Principal,
     @Body() dto: MfaCodeDto,
-    @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @LoginClientInfo() client: LoginClient,
   ): Promise<TotpConfirmResponseDto> {
-    return this.mfa.confirm(user, dto.code, { ip, userAgent });
+    return this.mfa.confirm(user, dto.code, client);
   }
 
   /** A fresh set of 10 recovery codes; the earlier ones stop working. Needs the password and a current code. */
@@ -67,10 +67,9 @@ export class MfaController {
   async recoveryCodes(
     @CurrentUser() user: Principal,
     @Body() dto: MfaPasswordAndCodeDto,
-    @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @LoginClientInfo() client: LoginClient,
   ): Promise<RecoveryCodesResponseDto> {
-    return { success: true, recoveryCodes: await this.mfa.regenerateRecoveryCodes(user, dto.password, dto.code, { ip, userAgent }) };
+    return { success: true, recoveryCodes: await this.mfa.regenerateRecoveryCodes(user, dto.password, dto.code, client) };
   }
 
   /** Turns MFA off (password and a current code); the user's other sessions end. Refused while the role requires MFA. */
@@ -82,10 +81,9 @@ export class MfaController {
   async disable(
     @CurrentUser() user: Principal,
     @Body() dto: MfaPasswordAndCodeDto,
-    @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @LoginClientInfo() client: LoginClient,
   ): Promise<MessageDto> {
-    await this.mfa.disable(user, dto.password, dto.code, { ip, userAgent });
+    await this.mfa.disable(user, dto.password, dto.code, client);
     return { success: true, message: 'Multi-factor authentication is off' };
   }
 
@@ -105,8 +103,8 @@ export class MfaController {
     415,
     [429, 'RATE_LIMITED (per IP), or ACCOUNT_LOCKED (the login lockout, to which wrong codes count); see Retry-After'],
   )
-  loginMfa(@Body() dto: LoginMfaDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string): Promise<LoginResponseDto> {
-    return this.mfa.completeLogin(dto, { ip, userAgent });
+  loginMfa(@Body() dto: LoginMfaDto, @LoginClientInfo() client: LoginClient): Promise<LoginResponseDto> {
+    return this.mfa.loginWithSecondFactor(dto, client);
   }
 }
 

@@ -190,7 +190,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
    * is 429 ACCOUNT_LOCKED; a wrong or replayed code counts against the token (5 kill it) and toward
    * the login lockout, like a wrong password (401 INVALID_CREDENTIALS).
    */
-  async completeLogin(dto: LoginMfaDto, client: LoginClient): Promise<LoginResponseDto> {
+  async loginWithSecondFactor(dto: LoginMfaDto, client: LoginClient): Promise<LoginResponseDto> {
     if (dto.code !== undefined && dto.recoveryCode !== undefined) {
       throw AppException.validation([{ field: 'recoveryCode', message: 'send code or recoveryCode, not both' }]);
     }

@@ -2575,9 +2575,7 @@ export interface operations {
   login: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -2754,9 +2752,7 @@ export interface operations {
   confirmTotp: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -2824,9 +2820,7 @@ export interface operations {
   regenerateRecoveryCodes: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -2894,9 +2888,7 @@ export interface operations {
   disableTotp: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -2964,9 +2956,7 @@ export interface operations {
   loginMfa: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
