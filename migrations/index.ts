@@ -4,6 +4,7 @@ import { ClinicalResources1795305800000 } from './1795305800000-ClinicalResource
 import { AccessChangeNotifications1795305900000 } from './1795305900000-AccessChangeNotifications';
 import { AuditCoalescing1795306000000 } from './1795306000000-AuditCoalescing';
 import { Sessions1795306100000 } from './1795306100000-Sessions';
+import { MultiFactorAuth1795306200000 } from './1795306200000-MultiFactorAuth';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   AccessChangeNotifications1795305900000,
   AuditCoalescing1795306000000,
   Sessions1795306100000,
+  MultiFactorAuth1795306200000,
 ];

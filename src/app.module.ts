@@ -28,6 +28,7 @@ import { dataSourceOptions } from './database/data-source.options';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
 import type { Logger as Pino } from 'pino';
+import { MfaModule } from './mfa/mfa.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
@@ -59,6 +60,7 @@ export class AppModule {
         VerificationModule,
         SessionsModule,
         AuthModule,
+        MfaModule,
         DemoModule.register(config.demoMode),
         PatientsModule,
         InvitationsModule,

@@ -296,6 +296,7 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
         ehr_system_type: 'cloud',
         ehr_system_name: 'OpenEMR',
         emailVerified: true,
+        mfaEnabled: false,
       });
       expect(Object.keys(res.body.user).sort()).toEqual([
         'createdAt',
@@ -306,6 +307,7 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
         'firstName',
         'id',
         'lastName',
+        'mfaEnabled',
         'role',
         'specialty',
         'title',

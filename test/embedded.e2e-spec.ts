@@ -40,7 +40,7 @@ describe('embedded database (PGlite over the wire protocol)', () => {
           `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
         );
         expect(tables.map((t) => t.table_name)).toEqual(
-          expect.arrayContaining(['users', 'one_time_tokens', 'revoked_tokens', 'migrations']),
+          expect.arrayContaining(['users', 'one_time_tokens', 'sessions', 'refresh_tokens', 'migrations']),
         );
         for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
         const left = await ds.query<Array<{ n: number }>>(

@@ -97,7 +97,17 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
     const me = doc.paths['/api/users/me'].get;
     expect(me.security).toEqual([{ bearer: [] }]);
     expect(me.responses['401']).toBeDefined();
-    expect(me['x-access']).toEqual({ roles: ['doctor', 'patient', 'admin'], subscription: null, verifiedEmail: true, ownership: null });
+    expect(me['x-access']).toEqual({
+      roles: ['doctor', 'patient', 'admin'],
+      subscription: null,
+      verifiedEmail: true,
+      secondFactor: null,
+      ownership: null,
+    });
+    // the second factor a route asks for is in its declaration too (admin routes: under MFA_REQUIRED_ROLES=admin)
+    expect(doc.paths['/api/admin/users'].get['x-access'].secondFactor).toBe('when MFA_REQUIRED_ROLES includes admin');
+    expect(doc.paths['/api/mfa/totp/setup'].post['x-access'].acceptsEnrolmentToken).toBe(true);
+    expect(doc.paths['/api/login/mfa'].post.security).toBeUndefined();
     expect(JSON.stringify(doc)).not.toContain('e2e-test-secret');
     const ui = await ctx.http.get('/docs').redirects(1).expect(200);
     expect(ui.text).toContain('swagger');

@@ -107,7 +107,14 @@ describe.each([
   it('our token names its key, issuer and audience, and keeps every claim', () => {
     expect(decodeProtectedHeader(doctor.token)).toEqual({ alg: algorithm, kid, typ: 'JWT' });
     expect(Object.keys(claims).sort()).toEqual(['amr', 'aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub', 'tv', 'userId']);
-    expect(claims).toMatchObject({ iss: 'http://medisync.test', aud: AUDIENCE, sub: doctor.uid, userId: doctor.uid, role: 'doctor' });
+    expect(claims).toMatchObject({
+      iss: 'http://medisync.test',
+      aud: AUDIENCE,
+      sub: doctor.uid,
+      userId: doctor.uid,
+      role: 'doctor',
+      amr: ['pwd'],
+    });
   });
 
   it('the key set publishes the public key under that kid, and nothing private', async () => {

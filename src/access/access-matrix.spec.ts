@@ -2,6 +2,7 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Auth, MetricsTokenAuth, Public } from '../auth/decorators';
 import { JwtAuthGuard } from '../auth/guards';
+import { SecondFactorPort } from '../auth/second-factor';
 import type { Principal } from '../auth/principal';
 import { AppException } from '../common/errors';
 import type { AppConfig } from '../config/config';
@@ -47,8 +48,8 @@ const principal = (role: Role, id = `${role}-id`, extra: Partial<Principal> = {}
   tokenId: 'j',
   tokenExpiresAt: 0,
   sessionId: 's',
-  amr: ['pwd'],
   subscription: null,
+  amr: ['pwd'],
   ...extra,
 });
 const outcome = async (fn: () => boolean | Promise<boolean>): Promise<string> => {
@@ -179,7 +180,9 @@ describe('access matrix: every guard of the chain, from one declaration', () => 
 });
 
 describe('JwtAuthGuard: authentication, then the verified email', () => {
-  const guard = new JwtAuthGuard(new Reflector(), { metricsToken: 'scrape-secret' } as AppConfig);
+  const mfa = (requiredRoles: Role[] = []) => ({ mfa: { requiredRoles } }) as unknown as AppConfig;
+  const port = new SecondFactorPort();
+  const guard = new JwtAuthGuard(new Reflector(), { ...mfa(), metricsToken: 'scrape-secret' }, port);
   const passport = jest.spyOn(Object.getPrototypeOf(JwtAuthGuard.prototype) as { canActivate: () => Promise<boolean> }, 'canActivate');
   afterAll(() => passport.mockRestore());
   const bearer = { headers: { authorization: 'Bearer abc.def.ghi' } };
@@ -212,10 +215,67 @@ describe('JwtAuthGuard: authentication, then the verified email', () => {
     expect(await scrape('Bearer wrong')).toBe('TOKEN_INVALID: Invalid token');
     expect(await scrape('Bearer scrape-secret')).toBe('true');
     expect(passport).not.toHaveBeenCalled();
-    const open = new JwtAuthGuard(new Reflector(), {} as AppConfig);
+    const open = new JwtAuthGuard(new Reflector(), mfa(), port);
     expect(await outcome(() => open.canActivate(contextFor(MetricsTokenAuth())))).toBe('true');
-    const production = new JwtAuthGuard(new Reflector(), { env: 'production' } as AppConfig);
+    const production = new JwtAuthGuard(new Reflector(), { ...mfa(), env: 'production' }, port);
     expect(await outcome(() => production.canActivate(contextFor(MetricsTokenAuth())))).toBe('NOT_FOUND: Route not found');
+  });
+
+  it('step-up: `mfa: true` needs a token whose login used a second factor (amr otp), else 403 MFA_REQUIRED', async () => {
+    passport.mockResolvedValue(true);
+    const pwd = principal('doctor', 'd');
+    const otp = principal('doctor', 'd', { amr: ['pwd', 'otp'] });
+    expect(await outcome(() => guard.canActivate(contextFor(Auth({ mfa: true }), pwd, bearer)))).toBe(
+      'MFA_REQUIRED: Multi-factor authentication required',
+    );
+    expect(await outcome(() => guard.canActivate(contextFor(Auth({ mfa: true }), otp, bearer)))).toBe('true');
+    expect(await outcome(() => guard.canActivate(contextFor(Auth(), pwd, bearer)))).toBe('true');
+  });
+
+  it('every admin-only route needs the second factor of an admin when MFA_REQUIRED_ROLES includes admin, and only then', async () => {
+    passport.mockResolvedValue(true);
+    const policy = new JwtAuthGuard(new Reflector(), mfa(['admin']), port);
+    const admin = principal('admin');
+    const adminOtp = principal('admin', 'a', { amr: ['pwd', 'otp'] });
+    const adminRoute = Auth({ roles: ['admin'] });
+    expect(await outcome(() => policy.canActivate(contextFor(adminRoute, admin, bearer)))).toMatch(/^MFA_REQUIRED/);
+    expect(await outcome(() => policy.canActivate(contextFor(adminRoute, adminOtp, bearer)))).toBe('true');
+    // a doctor is refused by the role guard next (ROLE_REQUIRED), not asked for a factor it cannot add
+    expect(await outcome(() => policy.canActivate(contextFor(adminRoute, principal('doctor'), bearer)))).toBe('true');
+    // routes other roles may call are not admin routes
+    expect(await outcome(() => policy.canActivate(contextFor(Auth({ roles: ['doctor'] }), admin, bearer)))).toBe('true');
+    expect(await outcome(() => policy.canActivate(contextFor(Auth(), admin, bearer)))).toBe('true');
+    // without the policy, an admin route takes a password-only admin token
+    expect(await outcome(() => guard.canActivate(contextFor(adminRoute, admin, bearer)))).toBe('true');
+    expect(
+      await outcome(() => new JwtAuthGuard(new Reflector(), mfa(['doctor']), port).canActivate(contextFor(adminRoute, admin, bearer))),
+    ).toBe('true');
+  });
+
+  it('an opaque bearer on a route that takes the enrolment mfaToken goes to the MFA module; a JWT never does; elsewhere it is a token', async () => {
+    passport.mockClear();
+    passport.mockResolvedValue(true);
+    const seen: string[] = [];
+    const enrolled = principal('admin', 'e', { amr: [], mfaEnrolment: true });
+    const withMfa = new SecondFactorPort();
+    withMfa.register({
+      challenge: () => Promise.resolve(),
+      enrolmentPrincipal: (t) => (seen.push(t), Promise.resolve(t === 'live' ? enrolled : null)),
+    });
+    const g = new JwtAuthGuard(new Reflector(), mfa(['admin']), withMfa);
+    const req = (authorization: string) => ({ headers: { authorization } });
+    const ok = contextFor(Auth({ mfaEnrolment: true }), undefined, req('Bearer live'));
+    expect(await outcome(() => g.canActivate(ok))).toBe('true');
+    expect(ok.switchToHttp().getRequest<{ user?: Principal }>().user).toBe(enrolled);
+    expect(await outcome(() => g.canActivate(contextFor(Auth({ mfaEnrolment: true }), undefined, req('Bearer dead'))))).toBe(
+      'TOKEN_INVALID: Invalid token',
+    );
+    expect(passport).not.toHaveBeenCalled();
+    expect(await outcome(() => g.canActivate(contextFor(Auth({ mfaEnrolment: true }), principal('doctor'), req('Bearer a.b.c'))))).toBe(
+      'true',
+    );
+    expect(passport).toHaveBeenCalledTimes(1);
+    expect(seen).toEqual(['live', 'dead']);
   });
 
   it('maps passport outcomes to the contract codes', async () => {

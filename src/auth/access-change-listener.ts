@@ -15,7 +15,7 @@ const MAX_RETRY_MS = 5_000;
 
 /**
  * Keeps this instance's AccessCache true to the database. The database announces every change to an
- * account's access at commit (triggers on users, subscriptions and revoked_tokens); this instance
+ * account's access at commit (triggers on users, subscriptions, sessions and MFA secrets); this instance
  * LISTENs on a connection of its own and drops the account's cached state when one arrives, so a
  * logout, disable, demotion or subscription change made on any instance, or by hand in SQL, holds
  * here on the next request.

@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
-import { AuthService } from './auth.service';
+import { AuthService, LoginClient, LoginClientInfo } from './auth.service';
 import { Auth, Public } from './decorators';
 import { CurrentUser, Principal } from './principal';
 import { LoginDto, LoginResponseDto, RefreshDto, RefreshResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
@@ -33,12 +33,24 @@ export class AuthController {
   @RateLimit('login')
   @HttpCode(200)
   @ApiOperation({ operationId: 'login', summary: 'Log in' })
-  @ApiErrors(400, [401, 'INVALID_CREDENTIALS'], [403, 'EMAIL_NOT_VERIFIED (only after a correct password)'], 415, [
-    429,
-    'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
-  ])
-  login(@Body() dto: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string): Promise<LoginResponseDto> {
-    return this.auth.login(dto, { ip, userAgent });
+  @ApiErrors(
+    400,
+    [
+      401,
+      'INVALID_CREDENTIALS; or MFA_REQUIRED (right password, the account has MFA) with `mfaToken`: send it with a code to POST /api/login/mfa within 5 minutes',
+    ],
+    [
+      403,
+      'EMAIL_NOT_VERIFIED (only after a correct password); MFA_ENROLLMENT_REQUIRED (the role requires MFA, none is set up) with `mfaToken`, a bearer for POST /api/mfa/totp/setup and /confirm only',
+    ],
+    415,
+    [
+      429,
+      'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
+    ],
+  )
+  login(@Body() dto: LoginDto, @LoginClientInfo() client: LoginClient): Promise<LoginResponseDto> {
+    return this.auth.login(dto, client);
   }
 
   /**

@@ -12,6 +12,7 @@ import { AccessStateService } from './access-state.service';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards';
 import { JwtStrategy } from './jwt.strategy';
+import { SecondFactorPort } from './second-factor';
 import { TokenService } from './token.service';
 import { AuditModule } from '../audit/audit.module';
 import { AbuseModule } from '../abuse/abuse.module';
@@ -31,7 +32,16 @@ import { ObservabilityModule } from '../observability/observability.module';
     SessionsModule,
   ],
   controllers: [AuthController],
-  providers: [AccessCache, AccessChangeListener, AccessStateService, AuthService, TokenService, JwtStrategy, JwtAuthGuard],
-  exports: [AuthService, JwtAuthGuard],
+  providers: [
+    AccessCache,
+    AccessChangeListener,
+    AccessStateService,
+    AuthService,
+    TokenService,
+    JwtStrategy,
+    JwtAuthGuard,
+    SecondFactorPort,
+  ],
+  exports: [JwtAuthGuard, AuthService, SecondFactorPort],
 })
 export class AuthModule {}

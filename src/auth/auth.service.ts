@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../observability/metrics.service';
@@ -7,7 +7,7 @@ import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { SessionsService } from '../sessions/sessions.service';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { VerificationService } from '../verification/verification.service';
 import type { Principal } from './principal';
@@ -15,6 +15,23 @@ import { LoginDto, LoginResponseDto, RefreshResponseDto, RegisterDto, RegisterRe
 import { permissionsFor } from './permissions';
 import { Amr, TokenService } from './token.service';
 import { AuthAudit } from './auth.audit';
+import { SecondFactorPort } from './second-factor';
+
+/** Where a login request came from (a session records it): `@LoginClientInfo()` in a controller. */
+export interface LoginClient {
+  ip: string;
+  userAgent?: string;
+}
+
+/**
+ * The client address (as `@Ip()` reads it, TRUST_PROXY applied) and user agent of a request. A param
+ * decorator of our own, so that OpenAPI does not list User-Agent as a required header.
+ */
+export const LoginClientInfo = createParamDecorator((_data: unknown, ctx: ExecutionContext): LoginClient => {
+  const req = ctx.switchToHttp().getRequest<{ ip: string; headers: Record<string, string | string[] | undefined> }>();
+  const agent = req.headers['user-agent'];
+  return { ip: req.ip, userAgent: typeof agent === 'string' ? agent : undefined };
+});
 
 @Injectable()
 export class AuthService {
@@ -28,6 +45,7 @@ export class AuthService {
     private readonly lockout: LockoutService,
     private readonly metrics: MetricsService,
     private readonly sessions: SessionsService,
+    private readonly secondFactor: SecondFactorPort,
   ) {}
 
   /**
@@ -57,9 +75,14 @@ export class AuthService {
    * ACCOUNT_LOCKED before any password is checked, even the right one: locked for this client IP after
    * LOGIN_LOCKOUT failures from it, or everywhere after LOGIN_LOCKOUT_GLOBAL failures from anywhere
    * (then its owner, if any, is mailed a reset link once per lock).
+   *
+   * Then the second factor (the MFA module): an account with MFA gets 401 MFA_REQUIRED with an
+   * mfaToken for POST /api/login/mfa, one whose role needs MFA and has none 403 MFA_ENROLLMENT_REQUIRED.
+   * For such an account the right password does not clear the lockout count: only the right code does,
+   * so wrong codes (which count as failures) cannot be interleaved with passwords to dodge the lock.
    */
-  async login(dto: LoginDto, client: Client): Promise<LoginResponseDto> {
-    const ip = client.ip;
+  async login(dto: LoginDto, client: LoginClient): Promise<LoginResponseDto> {
+    const { ip } = client;
     const locked = await this.lockout.lockedFor(dto.email, ip);
     if (locked.seconds > 0) {
       this.metrics.logins.inc({ outcome: 'locked' });
@@ -85,7 +108,7 @@ export class AuthService {
       if (outcome.emailLocked && user && !user.disabledAt) this.verification.sendLockoutNotice(user);
       throw new AppException('INVALID_CREDENTIALS');
     }
-    await this.lockout.reset(dto.email, ip);
+    if (!user.mfaEnabled) await this.lockout.reset(dto.email, ip);
     if (!user.emailVerifiedAt) {
       this.metrics.logins.inc({ outcome: 'email_not_verified' });
       await this.audit.record({
@@ -95,11 +118,21 @@ export class AuthService {
       });
       throw new AppException('EMAIL_NOT_VERIFIED');
     }
+    try {
+      await this.secondFactor.get().challenge(user, { remember: dto.remember === true });
+    } catch (error) {
+      this.metrics.logins.inc({ outcome: 'mfa_required' });
+      throw error;
+    }
     return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] }, client);
   }
 
-  /** The end of every successful login: a new session, its first access and refresh tokens, the login response. */
-  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }, client: Client): Promise<LoginResponseDto> {
+  /**
+   * The end of every successful login, by password alone or with a second factor (POST
+   * /api/login/mfa, or confirming MFA with an enrolment token): a new session, its first access and
+   * refresh tokens, the metric, the audit event and the login response.
+   */
+  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }, client: LoginClient): Promise<LoginResponseDto> {
     const subscription = await this.subscriptions.current(user.id);
     const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options, client);
     this.metrics.logins.inc({ outcome: 'succeeded' });
@@ -107,7 +140,7 @@ export class AuthService {
       action: AuthAudit.loginSucceeded,
       actorId: user.id,
       targetId: user.id,
-      details: { remember: options.remember, sessionId },
+      details: { remember: options.remember, amr: options.amr, sessionId },
     });
     return {
       success: true,
@@ -129,7 +162,7 @@ export class AuthService {
   async signIn(
     user: User,
     options: { remember: boolean; amr: Amr[] },
-    client: Client,
+    client: LoginClient,
   ): Promise<{ token: string; expiresAt: Date; refreshToken: string; sessionId: string }> {
     const { session, refreshToken, startedAt } = await this.sessions.start(user, options, client);
     const { token, expiresAt } = await this.tokens.issue(session, startedAt);
@@ -145,7 +178,7 @@ export class AuthService {
 
   /** Ends the session of this token: its access and refresh tokens are refused from now on, on every instance. */
   async logout(principal: Principal): Promise<void> {
-    await this.sessions.end(principal.sessionId, 'logout', principal.id);
+    if (principal.sessionId) await this.sessions.end(principal.sessionId, 'logout', principal.id);
     await this.audit.record({
       action: AuthAudit.logout,
       actorId: principal.id,
@@ -153,10 +186,4 @@ export class AuthService {
       details: { sessionId: principal.sessionId },
     });
   }
-}
-
-/** Where a login comes from, kept with its session. */
-export interface Client {
-  ip: string;
-  userAgent?: string;
 }

@@ -24,6 +24,10 @@ export interface AuthRule {
   verified: boolean;
   /** Authenticated by the static METRICS_TOKEN instead of a user's token (public while it is unset). */
   metricsToken?: boolean;
+  /** The token must say the login used a second factor (`amr` has `otp`), else 403 MFA_REQUIRED. */
+  mfa?: boolean;
+  /** Also accepts, as the bearer, the enrolment mfaToken of MFA_ENROLLMENT_REQUIRED (MFA setup and confirm only). */
+  mfaEnrolment?: boolean;
 }
 
 /** A route that declares nothing is the strictest authenticated route (and admin only, see UNDECLARED_ROLES). */
@@ -40,7 +44,17 @@ export interface AuthOptions {
   owns?: OwnsRule;
   /** A per-account daily quota (429 RATE_LIMITED over it), e.g. 'invitations' (INVITES_PER_DAY). */
   quota?: QuotaName;
+  /**
+   * Step-up: the caller's login must have used a second factor (403 MFA_REQUIRED otherwise). Every
+   * admin-only route requires it anyway when MFA_REQUIRED_ROLES includes admin.
+   */
+  mfa?: boolean;
+  /** Also accept the enrolment mfaToken (MFA_ENROLLMENT_REQUIRED) as the bearer; only for MFA setup and confirm. */
+  mfaEnrolment?: boolean;
 }
+
+/** Admin-only routes need a second factor when MFA_REQUIRED_ROLES includes admin (the guard reads the roles the same way). */
+export const isAdminOnly = (roles: readonly Role[]) => roles.length > 0 && roles.every((r) => r === 'admin');
 
 /** Anyone may call the route: no token is read. */
 export const Public = () => SetMetadata(AUTH_KEY, { public: true, verified: false } satisfies AuthRule);
@@ -65,15 +79,23 @@ export function Auth(options: AuthOptions = {}) {
   const verified = options.verified ?? true;
   const subscription = options.subscription ?? null;
   const owns = options.owns ?? null;
+  const mfa = options.mfa ? 'required' : isAdminOnly(roles) ? 'when MFA_REQUIRED_ROLES includes admin' : null;
+  const mfaEnrolment = options.mfaEnrolment === true;
   const forbidden = [
     verified && 'EMAIL_NOT_VERIFIED',
+    mfa && `MFA_REQUIRED (the token's login used no second factor${options.mfa ? '' : `; ${mfa}`})`,
     roles.length > 0 && `ROLE_REQUIRED (needs ${roles.join(' or ')}; admin passes)`,
     subscription && `SUBSCRIPTION_REQUIRED (an active plan with ${subscription}; admin exempt)`,
     owns &&
       `NOT_OWNER (the ${owns.resource} named by ${owns.param} is not the caller's${owns.orPatient ? ', nor about the calling patient' : ''}; admin passes)`,
   ].filter(Boolean);
   return applyDecorators(
-    SetMetadata(AUTH_KEY, { public: false, verified } satisfies AuthRule),
+    SetMetadata(AUTH_KEY, {
+      public: false,
+      verified,
+      ...(options.mfa ? { mfa: true } : {}),
+      ...(mfaEnrolment ? { mfaEnrolment: true } : {}),
+    } satisfies AuthRule),
     Roles(roles),
     RequiresSubscription(subscription),
     Owns(owns),
@@ -92,11 +114,13 @@ export function Auth(options: AuthOptions = {}) {
       roles: roles.length ? roles : [...ROLES],
       subscription,
       verifiedEmail: verified,
+      secondFactor: mfa,
+      ...(mfaEnrolment ? { acceptsEnrolmentToken: true } : {}),
       ownership: owns ? { resource: owns.resource, param: owns.param, in: owns.in ?? 'path', orPatient: owns.orPatient ?? false } : null,
     }),
     ApiUnauthorizedResponse({
       type: ErrorResponseDto,
-      description: 'AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED',
+      description: `AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED${mfaEnrolment ? ' (also for a spent or expired enrolment mfaToken)' : ''}`,
     }),
     ...(forbidden.length ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: forbidden.join(', ') })] : []),
     ...(owns ? [ApiNotFoundResponse({ type: ErrorResponseDto, description: `NOT_FOUND: no such ${owns.resource} (or archived)` })] : []),

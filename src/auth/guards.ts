@@ -5,8 +5,10 @@ import { AuthGuard } from '@nestjs/passport';
 import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { AUTH_KEY, AuthRule, UNDECLARED_AUTH } from './decorators';
-import { principalOf } from './principal';
+import { rolesOf } from '../users/roles.guard';
+import { AUTH_KEY, AuthRule, isAdminOnly, UNDECLARED_AUTH } from './decorators';
+import { Principal, principalOf } from './principal';
+import { SecondFactorPort } from './second-factor';
 
 export function authRuleOf(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): AuthRule {
   return reflector.getAllAndOverride<AuthRule | undefined>(AUTH_KEY, targets) ?? UNDECLARED_AUTH;
@@ -30,6 +32,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly secondFactor: SecondFactorPort,
   ) {
     super();
   }
@@ -51,9 +54,31 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       if (!same(header.replace(/^Bearer +/i, ''), this.config.metricsToken!)) throw new AppException('TOKEN_INVALID');
       return true;
     }
+    const bearer = BEARER.exec(header)![1];
+    // an enrolment mfaToken is opaque (no dots); every access token is a JWT (with dots)
+    if (rule.mfaEnrolment && !bearer.includes('.')) {
+      const principal = await this.secondFactor.get().enrolmentPrincipal(bearer);
+      if (!principal) throw new AppException('TOKEN_INVALID');
+      context.switchToHttp().getRequest<{ user?: Principal }>().user = principal;
+      return true;
+    }
     await (super.canActivate(context) as Promise<boolean>);
-    if (rule.verified && !principalOf(context)?.emailVerified) throw new AppException('EMAIL_NOT_VERIFIED');
+    const principal = principalOf(context);
+    if (rule.verified && !principal?.emailVerified) throw new AppException('EMAIL_NOT_VERIFIED');
+    if (principal && !principal.amr.includes('otp') && this.needsSecondFactor(rule, context, principal)) {
+      throw new AppException('MFA_REQUIRED');
+    }
     return true;
+  }
+
+  /**
+   * Step-up: the route says `mfa: true`, or it is admin-only and MFA_REQUIRED_ROLES includes admin
+   * (only an admin passes such a route, so only an admin's token is asked; others get ROLE_REQUIRED next).
+   */
+  private needsSecondFactor(rule: AuthRule, context: ExecutionContext, principal: Principal): boolean {
+    if (rule.mfa) return true;
+    if (principal.role !== 'admin' || !this.config.mfa.requiredRoles.includes('admin')) return false;
+    return isAdminOnly(rolesOf(this.reflector, [context.getHandler(), context.getClass()]));
   }
 
   /** JwtStrategy reports its failures as AppExceptions (TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED). */

@@ -6,7 +6,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { AccessStateService } from './access-state.service';
 import { BEARER } from './guards';
 import type { Principal } from './principal';
-import { TokenClaims } from './token.service';
+import { Amr, AMR_VALUES, TokenClaims } from './token.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,8 +44,6 @@ class BearerTokenStrategy {
   }
 }
 
-const AMR = new Set(['pwd', 'otp']);
-
 /**
  * Signature, key, algorithm, `iss`, `aud` and expiry (KeysService), then one query for the account's
  * live state and the token's session: revocation is checked on every request, whatever the signature
@@ -63,7 +61,7 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
   }
 
   async validate(claims: Partial<TokenClaims>): Promise<Principal> {
-    const { sub, jti, tv, exp, sid, amr = ['pwd'] } = claims;
+    const { sub, jti, tv, exp, sid } = claims;
     if (
       typeof sub !== 'string' ||
       !UUID.test(sub) ||
@@ -71,12 +69,11 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
       !UUID.test(jti) ||
       typeof tv !== 'number' ||
       typeof exp !== 'number' ||
-      (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) ||
-      !Array.isArray(amr) ||
-      !amr.every((m) => AMR.has(m))
+      (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid)))
     ) {
       throw new AppException('TOKEN_INVALID');
     }
+    const amr = amrOf(claims.amr);
     // issued before sessions existed: its logout could not be recorded any more, so it is over
     if (sid === undefined) throw new AppException('TOKEN_REVOKED');
     const state = await this.access.load(sub, sid);
@@ -99,4 +96,23 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
       subscription: state.subscription,
     };
   }
+}
+
+/**
+ * A token's `amr`, read strictly: absent (issued before MFA existed) is `["pwd"]`; otherwise a
+ * non-empty array of known methods, without repeats, that includes `pwd`; anything else is TOKEN_INVALID.
+ */
+export function amrOf(value: unknown): Amr[] {
+  if (value === undefined) return ['pwd'];
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > AMR_VALUES.length ||
+    !value.every((m) => typeof m === 'string' && (AMR_VALUES as readonly string[]).includes(m)) ||
+    new Set(value).size !== value.length ||
+    !value.includes('pwd')
+  ) {
+    throw new AppException('TOKEN_INVALID');
+  }
+  return value as Amr[];
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { SubscriptionState } from '../subscriptions/plans';
 import type { Role } from '../users/user.entity';
+import type { Amr } from './token.service';
 
 /** The authenticated caller, as the authentication guard established it from the token and the account's live state. */
 export interface Principal {
@@ -11,12 +12,17 @@ export interface Principal {
   tokenId: string;
   /** The token's `exp` (seconds since the epoch). */
   tokenExpiresAt: number;
-  /** The session the token belongs to (`sid`). */
-  sessionId: string;
-  /** How the session signed in (`amr`): `['pwd']`, or `['pwd', 'otp']` with a second factor. */
-  amr: string[];
+  /** The session the token belongs to (`sid`); null for the enrolment mfaToken, which has none. */
+  sessionId: string | null;
   /** The account's current subscription, read with the rest of its state on this request. */
   subscription: SubscriptionState | null;
+  /** How the token's login was made (`amr`): a route that needs a second factor wants 'otp'. Empty for an enrolment token. */
+  amr: Amr[];
+  /**
+   * Set only for the enrolment mfaToken of MFA_ENROLLMENT_REQUIRED, which authenticates the routes
+   * declared `@Auth({ mfaEnrolment: true })` (setup and confirm) and nothing else; `tokenId` is then the challenge's id.
+   */
+  mfaEnrolment?: boolean;
 }
 
 /**

@@ -4,12 +4,12 @@ import { MetadataScanner, Reflector } from '@nestjs/core';
 import { ownsOf } from '../access/owns';
 import { subscriptionOf } from '../subscriptions/subscription.guard';
 import { rolesOf } from '../users/roles.guard';
-import { AUTH_KEY, AuthRule } from './decorators';
+import { AUTH_KEY, AuthRule, isAdminOnly } from './decorators';
 import { authRuleOf } from './guards';
 
 export interface RouteAccess {
   route: string;
-  /** Who may call it, in words, read the way the guards read it: "public", or roles, verification, subscription and ownership. */
+  /** Who may call it, in words, read the way the guards read it: "public", or roles, verification, MFA, subscription and ownership. */
   access: string;
   declared: boolean;
 }
@@ -31,6 +31,8 @@ export function describeAccess(reflector: Reflector, targets: Parameters<Reflect
   return [
     roles.length ? `roles: ${roles.includes('admin') ? 'admin' : `${roles.join('|')} (+admin)`}` : 'any authenticated role',
     auth.verified ? 'verified email' : 'unverified allowed',
+    auth.mfa ? 'second factor (MFA)' : isAdminOnly(roles) ? 'second factor (MFA) when MFA_REQUIRED_ROLES includes admin' : null,
+    auth.mfaEnrolment ? 'or the MFA enrolment token' : null,
     feature ? `active subscription with ${feature} (admin exempt)` : null,
     owns
       ? `owns the ${owns.resource} in ${owns.in ?? 'path'} ${owns.param}${owns.orPatient ? ' (or is its patient)' : ''} (admin passes)`

@@ -6,8 +6,9 @@ import { KeysService } from '../keys/keys.service';
 import type { IssuableSession } from '../sessions/sessions.service';
 import { Role } from '../users/user.entity';
 
-/** How the user signed in (RFC 8176): a password, then maybe a one-time code. */
+/** How the user signed in (RFC 8176 names): a password, and a one-time code from an authenticator app. */
 export type Amr = 'pwd' | 'otp';
+export const AMR_VALUES: readonly Amr[] = ['pwd', 'otp'];
 
 /**
  * The claims of our access tokens. `tv` is the account's token version at issue time, `sid` the
@@ -22,8 +23,9 @@ export interface TokenClaims {
   role: Role;
   jti: string;
   sid: string;
-  amr: string[];
   tv: number;
+  /** Authentication methods of the login that issued the token: `["pwd"]` or `["pwd","otp"]`. */
+  amr: Amr[];
   iat: number;
   exp: number;
 }

@@ -26,6 +26,8 @@ export interface Rendered {
   message: string;
   details?: ErrorDetail[];
   headers?: Record<string, string>;
+  /** Envelope fields the contract adds for a code (`mfaToken` with MFA_REQUIRED / MFA_ENROLLMENT_REQUIRED). */
+  fields?: { mfaToken: string };
 }
 
 /** Turns every error into the contract's envelope; unknown ones are logged and become a bare 500. */
@@ -65,6 +67,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         message: exception.message,
         details: exception.details,
         headers: exception.headers,
+        fields: exception.extra?.fields,
       };
     }
     if (exception instanceof HttpException) {
@@ -132,6 +135,7 @@ export function envelope(rendered: Rendered, requestId: string): ErrorEnvelope {
     statusCode: rendered.status,
     requestId,
     ...(rendered.code === 'VALIDATION_ERROR' ? { details: rendered.details ?? [] } : {}),
+    ...(rendered.fields ?? {}),
   };
 }
 

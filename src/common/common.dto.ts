@@ -21,6 +21,12 @@ export class ErrorResponseDto {
   /** Only for VALIDATION_ERROR. */
   @ApiProperty({ type: [ErrorDetailDto], required: false })
   details?: ErrorDetailDto[];
+  /**
+   * Only with MFA_REQUIRED from POST /api/login (for POST /api/login/mfa) and MFA_ENROLLMENT_REQUIRED
+   * (a bearer for POST /api/mfa/totp/setup and /confirm only); single purpose, 5 minutes.
+   */
+  @ApiProperty({ required: false })
+  mfaToken?: string;
 }
 
 export class SuccessDto {

@@ -13,6 +13,9 @@ export const ERRORS = {
   ROLE_REQUIRED: { status: 403, message: 'Access denied' },
   SUBSCRIPTION_REQUIRED: { status: 403, message: 'Active subscription required' },
   NOT_OWNER: { status: 403, message: 'You do not have access to this resource' },
+  /** 403 on a route that needs a second factor; 401 (with `mfaToken`) from POST /api/login (see AppException's status). */
+  MFA_REQUIRED: { status: 403, message: 'Multi-factor authentication required' },
+  MFA_ENROLLMENT_REQUIRED: { status: 403, message: 'Multi-factor authentication must be set up' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   EMAIL_TAKEN: { status: 409, message: 'Email already registered' },
   CONFLICT: { status: 409, message: 'Conflict' },
@@ -43,8 +46,13 @@ export class AppException extends HttpException {
     readonly details?: ErrorDetail[],
     /** Extra response headers, e.g. Retry-After. */
     readonly headers?: Record<string, string>,
+    /**
+     * Where the contract gives a code two statuses (MFA_REQUIRED: 401 at login, 403 on a route), the
+     * other one; and the extra envelope fields the contract names for a code (`mfaToken`).
+     */
+    readonly extra?: { status?: 401 | 403; fields?: { mfaToken: string } },
   ) {
-    super(message, ERRORS[code].status);
+    super(message, extra?.status ?? ERRORS[code].status);
   }
 
   static validation(details: ErrorDetail[]): AppException {
@@ -60,6 +68,7 @@ export interface ErrorEnvelope {
   statusCode: number;
   requestId: string;
   details?: ErrorDetail[];
+  mfaToken?: string;
 }
 
 /** Maps a status a framework produced on its own to our code. */

@@ -12,10 +12,20 @@ import { DatabaseVariables } from './database.config';
 import { loadDotEnv } from './dotenv';
 import { LimitsVariables } from './limits.config';
 import { MailVariables } from './mail.config';
+import { MfaVariables } from './mfa.config';
 import { ObservabilityVariables } from './observability.config';
 
 const ROOT = join(__dirname, '..', '..');
-const AREAS = [AppVariables, DatabaseVariables, AuthVariables, MailVariables, LimitsVariables, AiVariables, ObservabilityVariables];
+const AREAS = [
+  AppVariables,
+  DatabaseVariables,
+  AuthVariables,
+  MailVariables,
+  LimitsVariables,
+  AiVariables,
+  ObservabilityVariables,
+  MfaVariables,
+];
 
 const problems = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -119,6 +129,33 @@ describe('loadConfig', () => {
       'DEMO_MODE=true is refused when NODE_ENV=production',
     ]);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) }).jwtSecretGenerated).toBe(false);
+  });
+
+  it('MFA: issuer, required roles, and 32-byte base64 data-encryption keys (never echoed); production with required roles needs a key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const previous = Buffer.alloc(32, 9).toString('base64url');
+    const config = loadConfig({
+      MFA_REQUIRED_ROLES: ' admin, doctor,admin ',
+      DATA_ENCRYPTION_KEY: key,
+      DATA_ENCRYPTION_KEY_PREVIOUS: previous,
+    });
+    expect(config.mfa).toMatchObject({ issuer: 'MediSync', requiredRoles: ['admin', 'doctor'] });
+    expect(config.mfa.encryptionKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(config.mfa.previousEncryptionKeys.map((k) => k.equals(Buffer.alloc(32, 9)))).toEqual([true]);
+    expect(loadConfig({}).mfa).toEqual({ issuer: 'MediSync', requiredRoles: [], encryptionKey: undefined, previousEncryptionKeys: [] });
+    const short = Buffer.alloc(16, 1).toString('base64');
+    const found = problems({ MFA_REQUIRED_ROLES: 'admin,root', DATA_ENCRYPTION_KEY: short, DATA_ENCRYPTION_KEY_PREVIOUS: `${key},nope` });
+    expect(found).toEqual([
+      'MFA_REQUIRED_ROLES: unknown role "root" (use doctor, patient, admin)',
+      'DATA_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)',
+      'DATA_ENCRYPTION_KEY_PREVIOUS must be a comma-separated list of 32-byte base64 keys',
+    ]);
+    expect(found.join('\n')).not.toContain(short);
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) };
+    expect(problems({ ...prod, MFA_REQUIRED_ROLES: 'admin' })).toEqual([
+      'DATA_ENCRYPTION_KEY is required when NODE_ENV=production and MFA_REQUIRED_ROLES is set',
+    ]);
+    expect(problems({ ...prod, MFA_REQUIRED_ROLES: 'admin', DATA_ENCRYPTION_KEY: key })).toEqual([]);
   });
 
   describe('token signing keys', () => {

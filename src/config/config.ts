@@ -6,6 +6,7 @@ import { authKeys, AuthSlice, authProblems, authSlice, AuthVariables } from './a
 import { DatabaseSlice, databaseSlice, DatabaseVariables } from './database.config';
 import { LimitsSlice, limitsSlice, LimitsVariables } from './limits.config';
 import { MailSlice, mailSlice, MailVariables } from './mail.config';
+import { MfaSlice, mfaProblems, mfaSlice, MfaVariables } from './mfa.config';
 import { ObservabilitySlice, observabilitySlice, ObservabilityVariables } from './observability.config';
 
 export { JWT_ALGORITHMS, SAMPLE_JWT_SECRET, type JwtAlgorithm } from './auth.config';
@@ -21,10 +22,11 @@ export type EnvironmentVariables = AppVariables &
   MailVariables &
   LimitsVariables &
   AiVariables &
-  ObservabilityVariables;
+  ObservabilityVariables &
+  MfaVariables;
 
 /** The validated configuration: one slice per area (`*.config.ts`), provided as APP_CONFIG. */
-export interface AppConfig extends AppSlice, DatabaseSlice, AuthSlice, MailSlice, LimitsSlice, AiSlice, ObservabilitySlice {}
+export interface AppConfig extends AppSlice, DatabaseSlice, AuthSlice, MailSlice, LimitsSlice, AiSlice, ObservabilitySlice, MfaSlice {}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -63,6 +65,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (observability.METRICS_PORT !== undefined && observability.METRICS_PORT !== 0 && observability.METRICS_PORT === app.PORT) {
     problems.push('METRICS_PORT must differ from PORT');
   }
+  const mfa = read(MfaVariables);
+  problems.push(...mfaProblems(mfa, app.NODE_ENV === 'production'));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const appValues = appSlice(app);
@@ -74,5 +78,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     ...limitsSlice(limits),
     ...aiSlice(ai),
     ...observabilitySlice(observability),
+    ...mfaSlice(mfa),
   };
 }

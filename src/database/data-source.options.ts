@@ -12,8 +12,22 @@ import { OneTimeToken } from '../verification/one-time-token.entity';
 import { ACCESS_CHANGED_CHANNEL } from './notifications';
 import { pgDriver } from './pg-driver';
 import { PinoTypeOrmLogger } from './typeorm-logger';
+import { MfaChallenge, MfaRecoveryCode, MfaTotp } from '../mfa/mfa.entities';
 
-export const ENTITIES = [User, OneTimeToken, Session, RefreshToken, Subscription, AuditEvent, Patient, Appointment, MedicalRecord];
+export const ENTITIES = [
+  User,
+  OneTimeToken,
+  Session,
+  RefreshToken,
+  Subscription,
+  AuditEvent,
+  Patient,
+  Appointment,
+  MedicalRecord,
+  MfaTotp,
+  MfaRecoveryCode,
+  MfaChallenge,
+];
 
 export interface DatabaseSettings {
   url: string;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -6,6 +7,8 @@ import { AppException } from '../common/errors';
 import { hashToken, newSecretToken, SECRET_TOKEN_PATTERN } from '../common/secret-token';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import type { Amr } from '../auth/token.service';
+import { MfaDisabled } from '../mfa/mfa.events';
 import type { Role } from '../users/user.entity';
 import type { SessionEndReason } from './session.entity';
 import { SessionsAudit } from './sessions.audit';
@@ -28,7 +31,7 @@ export interface IssuableSession {
   tokenVersion: number;
   expiresAt: Date;
   remember: boolean;
-  amr: string[];
+  amr: Amr[];
 }
 
 export interface SessionView {
@@ -71,7 +74,7 @@ export class SessionsService {
   /** Starts a session for a login that passed every check, with its first refresh token. */
   async start(
     user: { id: string; role: Role; tokenVersion: number },
-    options: { remember: boolean; amr: string[] },
+    options: { remember: boolean; amr: Amr[] },
     client: { ip: string | null; userAgent?: string | null },
   ): Promise<{ session: IssuableSession; refreshToken: string; startedAt: number }> {
     const refreshToken = newSecretToken();
@@ -124,7 +127,7 @@ export class SessionsService {
           user_id: string;
           expires_at: Date;
           remember: boolean;
-          amr: string[];
+          amr: Amr[];
           ended: boolean;
           end_reason: SessionEndReason | null;
           idle: boolean;
@@ -255,6 +258,12 @@ export class SessionsService {
       );
       return rows.length;
     });
+  }
+
+  /** Turning the second factor off ends the user's other sessions; an admin's reset ends them all. */
+  @OnEvent(MfaDisabled.event, { suppressErrors: false })
+  async onMfaDisabled(event: MfaDisabled): Promise<void> {
+    await this.endAll(event.userId, 'mfa_disabled', event.sessionId ? event.userId : null, event.sessionId ?? undefined);
   }
 
   private async endWith(

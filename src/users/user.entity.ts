@@ -48,4 +48,11 @@ export class User extends BaseEntity {
   /** Set by an admin: the account cannot log in and its tokens are refused. */
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
+
+  /**
+   * A second factor is on (the MFA module's tables hold it; it sets this flag through
+   * UsersService.setMfaEnabled, in its own transaction): login asks for a code.
+   */
+  @Column({ name: 'mfa_enabled', type: 'boolean', default: false })
+  mfaEnabled: boolean;
 }

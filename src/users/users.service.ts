@@ -193,6 +193,11 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
+  /** The MFA module's flag on the account (in its transaction); the database announces the change to every instance. */
+  async setMfaEnabled(userId: string, enabled: boolean, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE users SET mfa_enabled = $2, updated_at = now() WHERE id = $1`, [userId, enabled]);
+  }
+
   async markEmailVerified(userId: string, manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1`, [
       userId,

@@ -332,6 +332,130 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/mfa/totp/setup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set up an authenticator app (TOTP)
+     * @description Starts enrolment with an authenticator app: a new secret, pending until confirmed (a pending one is
+     *     replaced). The bearer is an access token, or the enrolment mfaToken of MFA_ENROLLMENT_REQUIRED.
+     */
+    post: operations['setupTotp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the authenticator app and turn MFA on
+     * @description The app's first code turns MFA on and returns 10 recovery codes, shown only now. Confirmed with the
+     *     enrolment mfaToken, the response also has `login` (a token with `amr` ["pwd","otp"]).
+     */
+    post: operations['confirmTotp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Issue new recovery codes
+     * @description A fresh set of 10 recovery codes; the earlier ones stop working. Needs the password and a current code.
+     */
+    post: operations['regenerateRecoveryCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Turn multi-factor authentication off
+     * @description Turns MFA off (password and a current code); the user's other sessions end. Refused while the role requires MFA.
+     */
+    delete: operations['disableTotp'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/login/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete a login with a second factor
+     * @description The second step of a login that answered 401 MFA_REQUIRED: its mfaToken with a current code or a
+     *     recovery code. The mfaToken lives 5 minutes, is used once, and dies after 5 wrong codes; wrong
+     *     codes count toward the login lockout like wrong passwords.
+     */
+    post: operations['loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/users/{id}/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Reset a user’s multi-factor authentication (admin)
+     * @description Removes a user's second factor (lost phone and recovery codes): the secret, recovery codes and pending mfaTokens; their sessions end.
+     */
+    delete: operations['adminResetMfa'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/patients': {
     parameters: {
       query?: never;
@@ -738,6 +862,8 @@ export interface components {
         | 'ROLE_REQUIRED'
         | 'SUBSCRIPTION_REQUIRED'
         | 'NOT_OWNER'
+        | 'MFA_REQUIRED'
+        | 'MFA_ENROLLMENT_REQUIRED'
         | 'NOT_FOUND'
         | 'EMAIL_TAKEN'
         | 'CONFLICT'
@@ -753,6 +879,11 @@ export interface components {
         | 'SERVICE_UNAVAILABLE';
       /** @description Only for VALIDATION_ERROR. */
       details?: components['schemas']['ErrorDetailDto'][];
+      /**
+       * @description Only with MFA_REQUIRED from POST /api/login (for POST /api/login/mfa) and MFA_ENROLLMENT_REQUIRED
+       *     (a bearer for POST /api/mfa/totp/setup and /confirm only); single purpose, 5 minutes.
+       */
+      mfaToken?: string;
       /** @description Human-readable message. */
       error: string;
       statusCode: number;
@@ -777,6 +908,8 @@ export interface components {
       firstName: string;
       lastName: string;
       emailVerified: boolean;
+      /** @description Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
+      mfaEnabled: boolean;
     };
     UserResponseDto: {
       /**
@@ -843,6 +976,8 @@ export interface components {
       firstName: string;
       lastName: string;
       emailVerified: boolean;
+      /** @description Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
+      mfaEnabled: boolean;
       disabled: boolean;
     };
     AdminUserPageDto: {
@@ -1070,6 +1205,78 @@ export interface components {
       lastName: string;
       emailVerified: boolean;
       permissions: components['schemas']['PermissionsDto'];
+    };
+    MfaPasswordDto: {
+      /**
+       * Format: password
+       * @example Correct-Horse-9
+       */
+      password: string;
+    };
+    TotpSetupResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /** @description The secret in base32, for typing into an app by hand. Shown once; confirm with a code to turn MFA on. */
+      secret: string;
+      /** @description `otpauth://totp/<issuer>:<email>?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30` */
+      otpauthUri: string;
+      /** @description The same URI as a QR code, an SVG document. */
+      qrSvg: string;
+    };
+    MfaCodeDto: {
+      /**
+       * @description The 6-digit code the authenticator app shows now.
+       * @example 123456
+       */
+      code: string;
+    };
+    TotpConfirmResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /** @description 10 one-time codes, shown only now (stored as hashes): each replaces a code once, e.g. when the phone is lost. */
+      recoveryCodes: string[];
+      /**
+       * @description Only when confirmed with the enrolment mfaToken (MFA_ENROLLMENT_REQUIRED at login): the login
+       *     that the enrolment completes, with `amr` ["pwd","otp"] in its token. With an access token, absent.
+       */
+      login?: components['schemas']['LoginResponseDto'];
+    };
+    MfaPasswordAndCodeDto: {
+      /**
+       * Format: password
+       * @example Correct-Horse-9
+       */
+      password: string;
+      /** @example 123456 */
+      code: string;
+    };
+    RecoveryCodesResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /** @description 10 one-time codes, shown only now (stored as hashes): each replaces a code once, e.g. when the phone is lost. */
+      recoveryCodes: string[];
+    };
+    LoginMfaDto: {
+      /**
+       * @description The 6-digit code the authenticator app shows now.
+       * @example 123456
+       */
+      code?: string;
+      /**
+       * @description One of the recovery codes (case, spaces and dashes ignored); each works once.
+       * @example ABCD-EFGH-JKMN-PQRS
+       */
+      recoveryCode?: string;
+      mfaToken: string;
     };
     CreatePatientDto: {
       /**
@@ -1590,7 +1797,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1796,7 +2003,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1848,7 +2055,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2029,7 +2236,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2395,7 +2602,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description INVALID_CREDENTIALS */
+      /** @description INVALID_CREDENTIALS; or MFA_REQUIRED (right password, the account has MFA) with `mfaToken`: send it with a code to POST /api/login/mfa within 5 minutes */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2404,7 +2611,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED (only after a correct password) */
+      /** @description EMAIL_NOT_VERIFIED (only after a correct password); MFA_ENROLLMENT_REQUIRED (the role requires MFA, none is set up) with `mfaToken`, a bearer for POST /api/mfa/totp/setup and /confirm only */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2456,6 +2663,403 @@ export interface operations {
       };
       /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  setupTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaPasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpSetupResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: password is incorrect */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED (also for a spent or expired enrolment mfaToken) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description CONFLICT: multi-factor authentication is already on */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database is unreachable, or (production) DATA_ENCRYPTION_KEY is not set */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  confirmTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaCodeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpConfirmResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: code is incorrect or already used */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED (also for a spent or expired enrolment mfaToken) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description CONFLICT: nothing set up yet, or already on */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  regenerateRecoveryCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaPasswordAndCodeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: password is incorrect, or code is incorrect or already used (counts toward the login lockout) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description CONFLICT: multi-factor authentication is not on */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  disableTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaPasswordAndCodeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MessageDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: password is incorrect, or code is incorrect or already used (counts toward the login lockout) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description CONFLICT: not on, or the role requires MFA (MFA_REQUIRED_ROLES) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  loginMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginMfaDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: send mfaToken and exactly one of code and recoveryCode */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description INVALID_CREDENTIALS: the code is wrong or already used, or the recovery code is wrong or spent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description TOKEN_USED_OR_EXPIRED: the mfaToken is used, expired (5 minutes) or had 5 wrong codes; log in again */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description RATE_LIMITED (per IP), or ACCOUNT_LOCKED (the login lockout, to which wrong codes count); see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  adminResetMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MessageDto'];
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description NOT_FOUND: no such user */
+      404: {
         headers: {
           [name: string]: unknown;
         };

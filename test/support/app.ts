@@ -103,6 +103,8 @@ export function expectEnvelope(body: Record<string, unknown>, status: number, co
   const keys = Object.keys(body).sort();
   const expected = ['code', 'error', 'requestId', 'statusCode', 'success'];
   if (code === 'VALIDATION_ERROR') expected.push('details');
+  // the contract adds the mfaToken to these two at login (and only there)
+  if ((code === 'MFA_REQUIRED' || code === 'MFA_ENROLLMENT_REQUIRED') && 'mfaToken' in body) expected.push('mfaToken');
   expect(keys).toEqual(expected.sort());
   expect(body).toMatchObject({ success: false, statusCode: status, code });
   if (message !== undefined) expect(body.error).toBe(message);

@@ -23,6 +23,8 @@ export class UserDto {
   @ApiProperty({ nullable: true, type: String })
   ehr_system_name: string | null;
   emailVerified: boolean;
+  /** Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
+  mfaEnabled: boolean;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
   @ApiProperty({ format: 'date-time' })
@@ -61,6 +63,7 @@ export function toUserDto(user: User): UserDto {
     ehr_system_type: user.ehrSystemType,
     ehr_system_name: user.ehrSystemName,
     emailVerified: user.emailVerifiedAt !== null,
+    mfaEnabled: user.mfaEnabled,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };
