@@ -113,6 +113,7 @@ describe('bootstrap admin', () => {
       canCreateAppointments: true,
       canUseAiFeatures: true,
       canViewAnalytics: true,
+      canAccessFhirResources: true,
     });
   });
 

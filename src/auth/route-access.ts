@@ -2,6 +2,7 @@ import { DynamicModule, ForwardReference, RequestMethod, Type } from '@nestjs/co
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, Reflector } from '@nestjs/core';
 import { ownsOf } from '../access/owns';
+import { exemptRoles } from '../subscriptions/plans';
 import { subscriptionOf } from '../subscriptions/subscription.guard';
 import { rolesOf } from '../users/roles.guard';
 import { AUTH_KEY, AuthRule } from './decorators';
@@ -31,7 +32,7 @@ export function describeAccess(reflector: Reflector, targets: Parameters<Reflect
   return [
     roles.length ? `roles: ${roles.includes('admin') ? 'admin' : `${roles.join('|')} (+admin)`}` : 'any authenticated role',
     auth.verified ? 'verified email' : 'unverified allowed',
-    feature ? `active subscription with ${feature} (admin exempt)` : null,
+    feature ? `active subscription with ${feature} (${['admin', ...exemptRoles(feature)].join(', ')} exempt)` : null,
     owns
       ? `owns the ${owns.resource} in ${owns.in ?? 'path'} ${owns.param}${owns.orPatient ? ' (or is its patient)' : ''} (admin passes)`
       : null,
@@ -68,6 +69,11 @@ export function controllersOf(root: ModuleRef): Type[] {
   return [...controllers];
 }
 
+/** Whether a route escapes the global prefix: named exactly, or under an entry ending in `/{*path}`. */
+function excluded(exclude: string[], route: string): boolean {
+  return exclude.some((entry) => (entry.endsWith('/{*path}') ? route.startsWith(entry.slice(0, -'{*path}'.length)) : entry === route));
+}
+
 /** Every HTTP route of these controllers with its access declaration, read the way the guards read it. */
 export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: string; exclude: string[] }): RouteAccess[] {
   const reflector = new Reflector();
@@ -87,7 +93,7 @@ export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: st
       for (const prefix of prefixes) {
         for (const path of ([] as string[]).concat(paths)) {
           const route = join(prefix, path);
-          const global = globalPrefix && !globalPrefix.exclude.includes(route.slice(1)) ? globalPrefix.prefix : '';
+          const global = globalPrefix && !excluded(globalPrefix.exclude, route.slice(1)) ? globalPrefix.prefix : '';
           rows.push({ route: `${method} ${join(global, route)}`, access, declared });
         }
       }
