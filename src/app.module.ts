@@ -19,7 +19,9 @@ import { OwnershipGuard } from './access/ownership.guard';
 import { SubscriptionGuard } from './subscriptions/subscription.guard';
 import { RolesGuard } from './users/roles.guard';
 import { DemoModule } from './demo/demo.module';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AllExceptionsFilter, ErrorFormat } from './common/all-exceptions.filter';
+import { FhirModule } from './fhir/fhir.module';
+import { FHIR_ERROR_FORMAT } from './fhir/operation-outcome';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -31,6 +33,9 @@ import type { Logger as Pino } from 'pino';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
+
+/** Where errors are not the contract's envelope: under /fhir they are FHIR OperationOutcomes. */
+export const ERROR_FORMATS: readonly ErrorFormat[] = [FHIR_ERROR_FORMAT];
 
 @Module({})
 export class AppModule {
@@ -64,6 +69,7 @@ export class AppModule {
         RecordsModule,
         AiModule,
         AnalyticsModule,
+        FhirModule,
         HealthModule,
         ...extraImports,
       ],
@@ -79,7 +85,7 @@ export class AppModule {
         // last: a per-account daily quota (Abuse), counted only for calls every rule above admitted
         { provide: APP_GUARD, useExisting: QuotaGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_FILTER, useValue: new AllExceptionsFilter(ERROR_FORMATS) },
       ],
     };
   }
