@@ -111,6 +111,37 @@ describe('FHIR R4', () => {
     expect(res.headers['content-type']).toBe('application/fhir+json; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(statement.implementation!.url).toBe(`${APP_URL}/fhir/R4`);
+    // OpenAPI: every FHIR route, tagged FHIR, its errors documented as OperationOutcome in application/fhir+json
+    const doc = (await ctx.http.get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<string, { tags: string[]; responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> }>
+      >;
+    };
+    const fhirPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/fhir/'));
+    expect(fhirPaths.sort()).toEqual(
+      [
+        '/fhir/R4/metadata',
+        '/fhir/R4/Patient',
+        '/fhir/R4/Patient/{id}',
+        '/fhir/R4/Patient/{id}/$everything',
+        '/fhir/R4/Appointment',
+        '/fhir/R4/Appointment/{id}',
+        '/fhir/R4/DocumentReference',
+        '/fhir/R4/DocumentReference/{id}',
+        '/fhir/R4/Practitioner/{id}',
+      ].sort(),
+    );
+    for (const path of fhirPaths) {
+      const op = doc.paths[path].get;
+      expect(op.tags).toEqual(['FHIR']);
+      for (const [status, response] of Object.entries(op.responses).filter(([s]) => Number(s) >= 400))
+        expect({ path, status, schema: response.content['application/fhir+json'].schema.$ref }).toEqual({
+          path,
+          status,
+          schema: '#/components/schemas/OperationOutcomeDto',
+        });
+    }
   });
 
   it('a doctor reads their own patient (ETag, meta); another doctor gets 404 exactly like an unknown id; the JSON API is unchanged', async () => {
