@@ -22,6 +22,8 @@ function FhirErrors(...extra: Array<[number, string]>) {
     outcome(400, 'OperationOutcome `invalid`: a search parameter is malformed, or not supported here'),
     outcome(415, 'OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served'),
     outcome(429, 'OperationOutcome `throttled`: too many requests; see Retry-After'),
+    outcome(500, 'OperationOutcome `exception`: an unexpected error (logged with the request id)'),
+    outcome(503, 'OperationOutcome `transient`: the database is unreachable; retry later'),
     ...extra.map(([status, description]) => outcome(status, description)),
   );
 }

@@ -3843,6 +3843,24 @@ export interface operations {
           'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
     };
   };
   fhirSearchPatient: {
@@ -3926,6 +3944,24 @@ export interface operations {
       };
       /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4021,6 +4057,24 @@ export interface operations {
           'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
     };
   };
   fhirPatientEverything: {
@@ -4109,6 +4163,24 @@ export interface operations {
           'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
     };
   };
   fhirSearchAppointment: {
@@ -4188,6 +4260,24 @@ export interface operations {
       };
       /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4283,6 +4373,24 @@ export interface operations {
           'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
     };
   };
   fhirSearchDocumentReference: {
@@ -4360,6 +4468,24 @@ export interface operations {
       };
       /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -4455,6 +4581,24 @@ export interface operations {
           'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
     };
   };
   fhirReadPractitioner: {
@@ -4536,6 +4680,24 @@ export interface operations {
       };
       /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
         headers: {
           [name: string]: unknown;
         };
