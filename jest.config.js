@@ -50,6 +50,8 @@ const kubernetesModels = {
   '^(kubernetes-models|@kubernetes-models/apimachinery|@kubernetes-models/prometheus-operator)/(.+?)(\\.js)?$':
     '<rootDir>/node_modules/$1/$2.js',
 };
+/** fhir-kit-client (the FHIR client test/fhir.e2e-spec.ts drives the server with) too exports under "import" only. */
+const fhirKitClient = { '^fhir-kit-client$': '<rootDir>/node_modules/fhir-kit-client/dist/index.js' };
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
@@ -71,6 +73,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      moduleNameMapper: fhirKitClient,
       slowTestThreshold: 60,
       // one PGlite cluster made by initdb per run; each embedded test database starts from a copy of it
       globalSetup: '<rootDir>/test/support/pglite-template.ts',

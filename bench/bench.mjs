@@ -210,6 +210,11 @@ async function main() {
         { url: `${app_}/api/patients`, headers: auth },
         { url: `${flo}/patients`, headers: auth },
       ],
+      // a FHIR Patient search answering 20 Patients in a searchset Bundle (the seeded doctor's 20 patients)
+      'FHIR search': [
+        { url: `${app_}/fhir/R4/Patient?_count=20`, headers: auth },
+        { url: `${flo}/fhir/Patient`, headers: auth },
+      ],
       'protected write': [
         {
           url: `${app_}/api/users/me`,
@@ -301,6 +306,7 @@ async function main() {
       'protected read': 0.6,
       'protected write': 0.5,
       refresh: 0.5,
+      'FHIR search': 0.5,
       login: 0.85,
     };
     const result = {

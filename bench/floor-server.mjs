@@ -118,6 +118,36 @@ createServer(async (req, res) => {
       ]);
       return send(res, 200, { success: true, data: list.rows, meta: { page: 1, limit: 20, total: count.rows[0].n } });
     }
+    if (req.method === 'GET' && req.url === '/fhir/Patient') {
+      // the same filter as the FHIR search (own patients, or the calling patient's own record), as a hand-built Bundle
+      const where = 'p.deleted_at IS NULL AND (p.doctor_id = $1 OR p.user_id = $1)';
+      const [list, count] = await Promise.all([
+        pool.query(`SELECT * FROM patients p WHERE ${where} ORDER BY p.last_name, p.first_name, p.id LIMIT 20`, [user.id]),
+        pool.query(`SELECT count(*)::int AS n FROM patients p WHERE ${where}`, [user.id]),
+      ]);
+      const base = 'http://127.0.0.1/fhir/R4';
+      const entry = list.rows.map((p) => ({
+        fullUrl: `${base}/Patient/${p.id}`,
+        resource: {
+          resourceType: 'Patient',
+          id: p.id,
+          meta: { versionId: String(p.updated_at.getTime()), lastUpdated: p.updated_at.toISOString() },
+          name: [{ use: 'official', family: p.last_name, given: [p.first_name] }],
+          birthDate: p.date_of_birth,
+          generalPractitioner: [{ reference: `Practitioner/${p.doctor_id}` }],
+        },
+        search: { mode: 'match' },
+      }));
+      const json = JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: count.rows[0].n,
+        link: [{ relation: 'self', url: `${base}/Patient?_count=20` }],
+        entry,
+      });
+      res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(json) });
+      return res.end(json);
+    }
     if (req.method === 'PATCH' && req.url === '/me') {
       const body = JSON.parse(await readBody(req));
       if (typeof body.firstName !== 'string' || body.firstName.length < 1 || body.firstName.length > 100)

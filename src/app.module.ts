@@ -10,7 +10,8 @@ import { RecordsModule } from './records/records.module';
 import { RateLimitGuard } from './abuse/rate-limit';
 import { QuotaGuard } from './abuse/quota';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/guards';
@@ -19,7 +20,9 @@ import { OwnershipGuard } from './access/ownership.guard';
 import { SubscriptionGuard } from './subscriptions/subscription.guard';
 import { RolesGuard } from './users/roles.guard';
 import { DemoModule } from './demo/demo.module';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AllExceptionsFilter, ErrorFormat } from './common/all-exceptions.filter';
+import { FhirModule } from './fhir/fhir.module';
+import { FHIR_ERROR_FORMAT } from './fhir/operation-outcome';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -33,6 +36,9 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsersModule } from './users/users.module';
 import { VerificationModule } from './verification/verification.module';
 import { SessionsModule } from './sessions/sessions.module';
+
+/** Where errors are not the contract's envelope: under /fhir they are FHIR OperationOutcomes. */
+export const ERROR_FORMATS: readonly ErrorFormat[] = [FHIR_ERROR_FORMAT];
 
 @Module({})
 export class AppModule {
@@ -68,6 +74,7 @@ export class AppModule {
         RecordsModule,
         AiModule,
         AnalyticsModule,
+        FhirModule,
         HealthModule,
         ...extraImports,
       ],
@@ -84,7 +91,7 @@ export class AppModule {
         // last: a per-account daily quota (Abuse), counted only for calls every rule above admitted
         { provide: APP_GUARD, useExisting: QuotaGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_FILTER, useFactory: (db: DataSource) => new AllExceptionsFilter(ERROR_FORMATS, db), inject: [getDataSourceToken()] },
       ],
     };
   }

@@ -4,10 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppModule } from './app.module';
+import { AppModule, ERROR_FORMATS } from './app.module';
 import { AllExceptionsFilter, clientErrorResponse } from './common/all-exceptions.filter';
 import { AppException, ERRORS } from './common/errors';
 import { jsonShapeProblem } from './common/json-limits';
+import { FHIR_ROOT } from './fhir/operation-outcome';
 import { requestContext } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/config';
@@ -16,18 +17,28 @@ import { MetricsService } from './observability/metrics.service';
 import type { Logger as Pino } from 'pino';
 
 /** Renders the errors Fastify raises before Nest sees the request, with the same code as every other error. */
-const FRAMEWORK_ERRORS = new AllExceptionsFilter();
+const FRAMEWORK_ERRORS = new AllExceptionsFilter(ERROR_FORMATS);
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Every route is under /api, except the probes and metrics that operators' tools expect at the root,
- * the key set and metadata document that resource servers expect under /.well-known, and Ayush
- * Synapse's demo login at the path its documentation shows (it exists only with DEMO_MODE).
+ * the key set and metadata document that resource servers expect under /.well-known, Ayush
+ * Synapse's demo login at the path its documentation shows (it exists only with DEMO_MODE), and the
+ * FHIR interface at /fhir/R4 (FHIR clients are given a base URL, not our prefix). An entry ending in
+ * `/{*path}` excludes everything under it.
  */
 export const GLOBAL_PREFIX = {
   prefix: 'api',
-  exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', '.well-known/medisync-configuration', 'auth/login'],
+  exclude: [
+    'health/live',
+    'health/ready',
+    'metrics',
+    '.well-known/jwks.json',
+    '.well-known/medisync-configuration',
+    'auth/login',
+    'fhir/{*path}',
+  ],
 };
 
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
@@ -71,6 +82,10 @@ export function fastifyAdapter(config: AppConfig): FastifyAdapter {
 /** The path every prefixed route is under ("/api"). */
 const API_ROOT = `/${GLOBAL_PREFIX.prefix}`;
 
+/** Is the URL (path and query) at `root` or below it? */
+const isUnder = (url: string, root: string) =>
+  url.startsWith(root) && (url.length === root.length || url[root.length] === '/' || url[root.length] === '?');
+
 export function configureHttp(app: NestFastifyApplication, config: AppConfig, metrics: MetricsService, logger: Pino): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   // the security headers (helmet's), computed once: they never depend on the request
@@ -87,11 +102,10 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig, me
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(security).header('x-request-id', request.id);
-    // nothing under /api may be stored by a browser or a shared cache (tokens, health data); the
-    // public documents outside it (/docs, /docs-json) may be cached
+    // nothing under /api or /fhir may be stored by a browser or a shared cache (tokens, health data);
+    // the public documents outside them (/docs, /docs-json) may be cached
     const url = request.url;
-    if (url.startsWith(API_ROOT) && (url.length === API_ROOT.length || url[API_ROOT.length] === '/' || url[API_ROOT.length] === '?'))
-      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    if (isUnder(url, API_ROOT) || isUnder(url, FHIR_ROOT)) void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     done();
   });
   // one log line and one histogram observation per request; the route template, never the URL
@@ -135,6 +149,7 @@ const TAGS: Record<string, string> = {
   admin: 'User management, subscriptions and the audit trail (admin only)',
   health: 'Liveness and readiness probes',
   keys: 'The public keys and metadata other services verify our tokens with (outside /api)',
+  FHIR: 'The clinical data as HL7 FHIR R4 (read-only, outside /api at /fhir/R4): application/fhir+json, errors as OperationOutcome',
 };
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {

@@ -24,7 +24,16 @@ class ProbeModule {}
 
 const ADMIN = { email: 'root@example.org', password: 'Adm1n-Passw0rd' };
 /** What a doctor with an active subscription may do, as the login response says. */
-const SUBSCRIBED_DOCTOR = { canManageUsers: false, canCreateAppointments: true, canUseAiFeatures: true, canViewAnalytics: true };
+/** On Professional (the trial) or Enterprise. */
+const SUBSCRIBED_DOCTOR = {
+  canManageUsers: false,
+  canCreateAppointments: true,
+  canUseAiFeatures: true,
+  canViewAnalytics: true,
+  canAccessFhirResources: true,
+};
+/** Basic: everything but the FHIR interface. */
+const BASIC_DOCTOR = { ...SUBSCRIBED_DOCTOR, canAccessFhirResources: false };
 /** Ayush Synapse's flags, all true in demo mode (contract v2, "Demo login"). */
 const AYUSH_DEMO = {
   can_access_all_endpoints: true,
@@ -85,7 +94,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       const res = await ctx.http.get('/api/subscriptions/plans').expect(200);
       expect(res.body.data.map((p: { id: string }) => p.id)).toEqual(['basic', 'professional', 'enterprise']);
       expect(res.body.data[0].features).toEqual(['appointments', 'ai', 'analytics']);
-      expect(res.body.data[1].features).toEqual(['appointments', 'ai', 'analytics']);
+      expect(res.body.data[1].features).toEqual(['appointments', 'ai', 'analytics', 'fhir']);
     });
 
     it('a trial: 14 days of professional, once; login permissions and the guard follow it', async () => {
@@ -107,7 +116,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
         status: 'trialing',
         active: true,
         isTrial: true,
-        features: ['appointments', 'ai', 'analytics'],
+        features: ['appointments', 'ai', 'analytics', 'fhir'],
       });
       const days = (new Date(trial.body.subscription.currentPeriodEnd).getTime() - Date.now()) / 86400_000;
       expect(days).toBeGreaterThan(13.99);
@@ -154,7 +163,7 @@ describe('access control: roles, subscriptions, admin, audit', () => {
       await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(200);
       await ctx.http.get('/api/probe/appointments').set(bearer(doctor.token)).expect(200);
       const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
-      expect(login.body.permissions).toEqual(SUBSCRIBED_DOCTOR);
+      expect(login.body.permissions).toEqual(BASIC_DOCTOR);
       await put({ plan: 'basic', status: 'past_due', currentPeriodEnd: future(30) }).expect(200);
       expectEnvelope((await ctx.http.get('/api/probe/ai').set(bearer(doctor.token)).expect(403)).body, 403, 'SUBSCRIPTION_REQUIRED');
       await put({ plan: 'basic', status: 'canceled', currentPeriodEnd: future(30) }).expect(200);

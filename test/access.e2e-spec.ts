@@ -28,7 +28,7 @@ describe('ownership policies', () => {
         if (rule) declared.add(rule.resource);
       }
     }
-    expect([...declared].sort()).toEqual(['appointment', 'patient', 'session']);
+    expect([...declared].sort()).toEqual(['appointment', 'doctor', 'patient', 'record', 'session']);
     expect(ctx.app.get(AccessService).resources().sort()).toEqual([...declared].sort());
   });
 });

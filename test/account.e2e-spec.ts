@@ -220,6 +220,7 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
         canCreateAppointments: false,
         canUseAiFeatures: false,
         canViewAnalytics: false,
+        canAccessFhirResources: false,
       });
       const [header, payload] = (res.body.token as string)
         .split('.')

@@ -13,8 +13,20 @@ const DOCUMENTED_RESPONSE = {
   demo_mode: true,
 };
 /** MediSync's own flags beside Ayush's, for a doctor with an active subscription and for an admin. */
-const SUBSCRIBED_DOCTOR = { canManageUsers: false, canCreateAppointments: true, canUseAiFeatures: true, canViewAnalytics: true };
-const ADMIN = { canManageUsers: true, canCreateAppointments: true, canUseAiFeatures: true, canViewAnalytics: true };
+const SUBSCRIBED_DOCTOR = {
+  canManageUsers: false,
+  canCreateAppointments: true,
+  canUseAiFeatures: true,
+  canViewAnalytics: true,
+  canAccessFhirResources: true,
+};
+const ADMIN = {
+  canManageUsers: true,
+  canCreateAppointments: true,
+  canUseAiFeatures: true,
+  canViewAnalytics: true,
+  canAccessFhirResources: true,
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEMO_EMAIL = /^demo-(doctor|admin)-[0-9a-f]{40}@demo\.medisync\.invalid$/;
 

@@ -125,6 +125,7 @@ describe('bootstrap admin', () => {
       canCreateAppointments: true,
       canUseAiFeatures: true,
       canViewAnalytics: true,
+      canAccessFhirResources: true,
     });
   });
 

@@ -133,6 +133,21 @@ describe('access matrix: every guard of the chain, from one declaration', () => 
     expect(await chain(gated, principal('patient', 'p', { subscription: active }))).toMatch(/^ROLE_REQUIRED/);
   });
 
+  it('subscription fhir: Professional and Enterprise, not Basic; a patient needs no plan (its data is still limited by ownership)', async () => {
+    const fhir = Auth({ roles: ['doctor', 'patient'], subscription: 'fhir' });
+    const on = (plan: 'basic' | 'professional' | 'enterprise') => principal('doctor', 'd', { subscription: { ...active, plan } });
+    expect(await chain(fhir, on('basic'))).toBe('SUBSCRIPTION_REQUIRED: Active subscription required');
+    expect(await chain(fhir, on('professional'))).toBe('true');
+    expect(await chain(fhir, on('enterprise'))).toBe('true');
+    expect(await chain(fhir, principal('doctor'))).toMatch(/^SUBSCRIPTION_REQUIRED/);
+    expect(await chain(fhir, principal('patient'))).toBe('true');
+    // the exemption is the patient's, for fhir only
+    expect(await chain(Auth({ roles: ['doctor', 'patient'], subscription: 'ai' }), principal('patient'))).toMatch(/^SUBSCRIPTION_REQUIRED/);
+    const owned = Auth({ roles: ['doctor', 'patient'], subscription: 'fhir', owns: { resource: 'patient', param: 'id', orPatient: true } });
+    expect(await chain(owned, principal('patient', 'q'), { params: { id: ABOUT_P } })).toMatch(/^NOT_OWNER/);
+    expect(await chain(owned, principal('patient', 'p'), { params: { id: ABOUT_P } })).toBe('true');
+  });
+
   it('ownership: the owner passes, another doctor is NOT_OWNER, a missing id NOT_FOUND for everyone, admin passes', async () => {
     const owned = Auth({ roles: ['doctor'], owns: { resource: 'patient', param: 'id' } });
     const params = (id: string) => ({ params: { id } });

@@ -4,8 +4,9 @@ import { Reflector } from '@nestjs/core';
 /**
  * The resources whose rows belong to someone. Each has an OwnershipPolicy in its own module (e.g.
  * PatientAccessPolicy in patients/), registered with the AccessService; add a name here, then its policy.
+ * A `doctor` is owned by itself, and with `orPatient` seen by its patients (DoctorAccessPolicy, patients/).
  */
-export type OwnedResource = 'patient' | 'appointment' | 'session';
+export type OwnedResource = 'patient' | 'appointment' | 'record' | 'doctor' | 'session';
 
 /** An ownership declaration: the id in `param` must name a `resource` the caller may act on. */
 export interface OwnsRule {

@@ -22,6 +22,18 @@ const endsAfterStarts = (startsAt: Date, endsAt: Date) => {
     throw AppException.validation([{ field: 'endsAt', message: 'endsAt must be less than 24 hours after startsAt' }]);
 };
 
+/** A search over the appointments the caller may see (the FHIR Appointment search); every criterion given must hold. */
+export interface AppointmentSearch {
+  /** For one of these patients. */
+  patientIds?: string[];
+  /** In one of these statuses. */
+  statuses?: AppointmentStatus[];
+  /** Starting in [from, to). */
+  startsAt?: { from?: Date; to?: Date };
+  /** A page; without it, every match. */
+  page?: { offset: number; limit: number };
+}
+
 @Injectable()
 export class AppointmentsService {
   constructor(
@@ -80,6 +92,27 @@ export class AppointmentsService {
     whereInRange(qb, 'a.starts_at', query);
     const [rows, total] = await qb.orderBy('a.starts_at', 'ASC').addOrderBy('a.id', 'ASC').skip(offset).take(limit).getManyAndCount();
     return { rows, total, page, limit };
+  }
+
+  /**
+   * The appointments the caller may see (a doctor's own, a patient's, admin all) that match the search,
+   * filtered and counted in SQL; by start time.
+   */
+  async search(user: Principal, search: AppointmentSearch): Promise<{ rows: Appointment[]; total: number }> {
+    const qb = this.query();
+    const scope = this.access.scope(user, 'appointment', true);
+    if (scope) qb.andWhere(scope.where, scope.params);
+    if (search.patientIds) qb.andWhere('a.patient_id = ANY(CAST(:patientIds AS uuid[]))', { patientIds: search.patientIds });
+    if (search.statuses) qb.andWhere('a.status = ANY(CAST(:statuses AS text[]))', { statuses: search.statuses });
+    if (search.startsAt?.from) qb.andWhere('a.starts_at >= :startsFrom', { startsFrom: search.startsAt.from });
+    if (search.startsAt?.to) qb.andWhere('a.starts_at < :startsTo', { startsTo: search.startsAt.to });
+    qb.orderBy('a.starts_at', 'ASC').addOrderBy('a.id', 'ASC');
+    if (!search.page) {
+      const rows = await qb.getMany();
+      return { rows, total: rows.length };
+    }
+    const [rows, total] = await qb.skip(search.page.offset).take(search.page.limit).getManyAndCount();
+    return { rows, total };
   }
 
   /**

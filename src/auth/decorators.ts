@@ -11,7 +11,7 @@ import { Quota, QuotaName } from '../abuse/quota';
 import { Owns, OwnsRule } from '../access/owns';
 import { ErrorResponseDto } from '../common/common.dto';
 import { RequiresSubscription } from '../subscriptions/subscription.guard';
-import type { Feature } from '../subscriptions/plans';
+import { exemptRoles, Feature } from '../subscriptions/plans';
 import { Roles } from '../users/roles.guard';
 import { Role, ROLES } from '../users/user.entity';
 
@@ -38,7 +38,7 @@ export interface AuthOptions {
   roles?: Role[];
   /** Require a verified email; default true. */
   verified?: boolean;
-  /** The feature an active subscription must unlock, e.g. 'appointments', 'ai' or 'analytics' (admin exempt). */
+  /** The feature an active subscription must unlock, e.g. 'appointments', 'ai', 'analytics' or 'fhir' (admin exempt, and the roles `exemptRoles()` names). */
   subscription?: Feature;
   /** The id in this request field must name a resource the caller owns (admin passes; missing is 404). */
   owns?: OwnsRule;
@@ -85,7 +85,8 @@ export function Auth(options: AuthOptions = {}) {
     verified && 'EMAIL_NOT_VERIFIED',
     mfa && `MFA_REQUIRED (the token's login used no second factor${options.mfa ? '' : `; ${mfa}`})`,
     roles.length > 0 && `ROLE_REQUIRED (needs ${roles.join(' or ')}; admin passes)`,
-    subscription && `SUBSCRIPTION_REQUIRED (an active plan with ${subscription}; admin exempt)`,
+    subscription &&
+      `SUBSCRIPTION_REQUIRED (an active plan with ${subscription}; ${['admin', ...exemptRoles(subscription)].join(', ')} exempt)`,
     owns &&
       `NOT_OWNER (the ${owns.resource} named by ${owns.param} is not the caller's${owns.orPatient ? ', nor about the calling patient' : ''}; admin passes)`,
   ].filter(Boolean);

@@ -1,4 +1,4 @@
-import { PLAN_IDS, PLANS, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
+import { Feature, PLAN_IDS, PLANS, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
 import { Role, ROLES } from '../users/user.entity';
 import { Permissions, permissionsFor } from './permissions';
 
@@ -23,14 +23,32 @@ const STATES: Record<string, SubscriptionState | null> = {
   'status expired': sub('expired', 30 * DAY),
 };
 
-const NOTHING: Permissions = { canManageUsers: false, canCreateAppointments: false, canUseAiFeatures: false, canViewAnalytics: false };
-const EVERYTHING: Permissions = { canManageUsers: true, canCreateAppointments: true, canUseAiFeatures: true, canViewAnalytics: true };
+const NOTHING: Permissions = {
+  canManageUsers: false,
+  canCreateAppointments: false,
+  canUseAiFeatures: false,
+  canViewAnalytics: false,
+  canAccessFhirResources: false,
+};
+const EVERYTHING: Permissions = {
+  canManageUsers: true,
+  canCreateAppointments: true,
+  canUseAiFeatures: true,
+  canViewAnalytics: true,
+  canAccessFhirResources: true,
+};
+/** On Professional (or Enterprise): everything but user management. */
 const SUBSCRIBED_DOCTOR: Permissions = {
   canManageUsers: false,
   canCreateAppointments: true,
   canUseAiFeatures: true,
   canViewAnalytics: true,
+  canAccessFhirResources: true,
 };
+/** Basic does not include the FHIR interface. */
+const BASIC_DOCTOR: Permissions = { ...SUBSCRIBED_DOCTOR, canAccessFhirResources: false };
+/** A patient reads their own data over FHIR without any plan, and nothing else. */
+const PATIENT: Permissions = { ...NOTHING, canAccessFhirResources: true };
 
 /** role → situation → the four booleans (written out, not computed). */
 const EXPECTED: Record<Role, Record<keyof typeof STATES, Permissions>> = {
@@ -57,15 +75,15 @@ const EXPECTED: Record<Role, Record<keyof typeof STATES, Permissions>> = {
     'status expired': NOTHING,
   },
   patient: {
-    'no subscription': NOTHING,
-    active: NOTHING,
-    trialing: NOTHING,
-    'active but expired by date': NOTHING,
-    'trialing but expired by date': NOTHING,
-    'ending exactly now': NOTHING,
-    past_due: NOTHING,
-    canceled: NOTHING,
-    'status expired': NOTHING,
+    'no subscription': PATIENT,
+    active: PATIENT,
+    trialing: PATIENT,
+    'active but expired by date': PATIENT,
+    'trialing but expired by date': PATIENT,
+    'ending exactly now': PATIENT,
+    past_due: PATIENT,
+    canceled: PATIENT,
+    'status expired': PATIENT,
   },
 };
 
@@ -79,8 +97,8 @@ describe('permissionsFor(role, subscription)', () => {
     expect(permissionsFor(role, STATES[state], NOW)).toEqual(EXPECTED[role][state]);
   });
 
-  it.each(PLAN_IDS)('an active doctor on %s gets the subscribed permissions', (plan) => {
-    expect(permissionsFor('doctor', { ...sub('active', DAY), plan }, NOW)).toEqual(SUBSCRIBED_DOCTOR);
+  it.each(PLAN_IDS)('an active doctor on %s gets the subscribed permissions (FHIR not on basic)', (plan) => {
+    expect(permissionsFor('doctor', { ...sub('active', DAY), plan }, NOW)).toEqual(plan === 'basic' ? BASIC_DOCTOR : SUBSCRIBED_DOCTOR);
   });
 
   it('decides at the given moment: the same subscription before and after its end', () => {
@@ -92,12 +110,12 @@ describe('permissionsFor(role, subscription)', () => {
   it('without a moment, decides against the clock at the call', () => {
     const current = { plan: 'basic', status: 'active', currentPeriodEnd: new Date(Date.now() + DAY) } as const;
     const ended = { plan: 'basic', status: 'active', currentPeriodEnd: new Date(Date.now() - DAY) } as const;
-    expect(permissionsFor('doctor', current)).toEqual(SUBSCRIBED_DOCTOR);
+    expect(permissionsFor('doctor', current)).toEqual(BASIC_DOCTOR);
     expect(permissionsFor('doctor', ended)).toEqual(NOTHING);
   });
 
   it("each permission follows its own feature of the doctor's plan", () => {
-    const withOnly = (features: Array<'appointments' | 'ai' | 'analytics'>) => {
+    const withOnly = (features: Feature[]) => {
       jest.replaceProperty(PLANS.professional, 'features', features);
       try {
         return permissionsFor('doctor', sub('active', DAY), NOW);
@@ -108,6 +126,7 @@ describe('permissionsFor(role, subscription)', () => {
     expect(withOnly(['appointments'])).toEqual({ ...NOTHING, canCreateAppointments: true });
     expect(withOnly(['ai'])).toEqual({ ...NOTHING, canUseAiFeatures: true });
     expect(withOnly(['analytics'])).toEqual({ ...NOTHING, canViewAnalytics: true });
+    expect(withOnly(['fhir'])).toEqual({ ...NOTHING, canAccessFhirResources: true });
     expect(withOnly([])).toEqual(NOTHING);
     // an admin needs no plan at all
     jest.replaceProperty(PLANS.professional, 'features', []);

@@ -1,4 +1,4 @@
-import { SubscriptionState, unlocks } from '../subscriptions/plans';
+import { exemptRoles, Feature, SubscriptionState, unlocks } from '../subscriptions/plans';
 import { Role } from '../users/user.entity';
 
 export interface Permissions {
@@ -6,6 +6,8 @@ export interface Permissions {
   canCreateAppointments: boolean;
   canUseAiFeatures: boolean;
   canViewAnalytics: boolean;
+  /** The FHIR R4 interface (/fhir/R4): a doctor on a plan with `fhir`, a patient (their own data, no plan needed), admin. */
+  canAccessFhirResources: boolean;
 }
 
 /**
@@ -15,11 +17,12 @@ export interface Permissions {
  */
 export function permissionsFor(role: Role, subscription: SubscriptionState | null, now = new Date()): Permissions {
   const admin = role === 'admin';
-  const doctorWith = (feature: 'appointments' | 'ai' | 'analytics') => role === 'doctor' && unlocks(subscription, feature, now);
+  const doctorWith = (feature: Feature) => role === 'doctor' && unlocks(subscription, feature, now);
   return {
     canManageUsers: admin,
     canCreateAppointments: admin || doctorWith('appointments'),
     canUseAiFeatures: admin || doctorWith('ai'),
     canViewAnalytics: admin || doctorWith('analytics'),
+    canAccessFhirResources: admin || exemptRoles('fhir').includes(role) || doctorWith('fhir'),
   };
 }

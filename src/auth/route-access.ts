@@ -2,6 +2,7 @@ import { DynamicModule, ForwardReference, RequestMethod, Type } from '@nestjs/co
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, Reflector } from '@nestjs/core';
 import { ownsOf } from '../access/owns';
+import { exemptRoles } from '../subscriptions/plans';
 import { subscriptionOf } from '../subscriptions/subscription.guard';
 import { rolesOf } from '../users/roles.guard';
 import { AUTH_KEY, AuthRule, isAdminOnly } from './decorators';
@@ -33,7 +34,7 @@ export function describeAccess(reflector: Reflector, targets: Parameters<Reflect
     auth.verified ? 'verified email' : 'unverified allowed',
     auth.mfa ? 'second factor (MFA)' : isAdminOnly(roles) ? 'second factor (MFA) when MFA_REQUIRED_ROLES includes admin' : null,
     auth.mfaEnrolment ? 'or the MFA enrolment token' : null,
-    feature ? `active subscription with ${feature} (admin exempt)` : null,
+    feature ? `active subscription with ${feature} (${['admin', ...exemptRoles(feature)].join(', ')} exempt)` : null,
     owns
       ? `owns the ${owns.resource} in ${owns.in ?? 'path'} ${owns.param}${owns.orPatient ? ' (or is its patient)' : ''} (admin passes)`
       : null,
@@ -70,6 +71,11 @@ export function controllersOf(root: ModuleRef): Type[] {
   return [...controllers];
 }
 
+/** Whether a route escapes the global prefix: named exactly, or under an entry ending in `/{*path}`. */
+function excluded(exclude: string[], route: string): boolean {
+  return exclude.some((entry) => (entry.endsWith('/{*path}') ? route.startsWith(entry.slice(0, -'{*path}'.length)) : entry === route));
+}
+
 /** Every HTTP route of these controllers with its access declaration, read the way the guards read it. */
 export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: string; exclude: string[] }): RouteAccess[] {
   const reflector = new Reflector();
@@ -89,7 +95,7 @@ export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: st
       for (const prefix of prefixes) {
         for (const path of ([] as string[]).concat(paths)) {
           const route = join(prefix, path);
-          const global = globalPrefix && !globalPrefix.exclude.includes(route.slice(1)) ? globalPrefix.prefix : '';
+          const global = globalPrefix && !excluded(globalPrefix.exclude, route.slice(1)) ? globalPrefix.prefix : '';
           rows.push({ route: `${method} ${join(global, route)}`, access, declared });
         }
       }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { DatabaseConnection } from '../database/connection';
@@ -30,13 +29,31 @@ export interface Rendered {
   fields?: { mfaToken: string };
 }
 
-/** Turns every error into the contract's envelope; unknown ones are logged and become a bare 500. */
+/**
+ * How the errors of one part of the URL space are written when it is not the contract's envelope (the
+ * FHIR interface answers with an OperationOutcome). What an error *is* (status, code, message, headers)
+ * is decided once, by `render`; a format only writes it down.
+ */
+export interface ErrorFormat {
+  /** Whether this request's errors are written in this format (e.g. its path is under /fhir). */
+  appliesTo(request: FastifyRequest): boolean;
+  /** The status, media type and body of the answer. */
+  write(rendered: Rendered, request: FastifyRequest): { status: number; contentType: string; body: unknown };
+}
+
+/**
+ * Turns every error into the contract's envelope (or, where an ErrorFormat applies, into that format's
+ * body); unknown ones are logged and become a bare 500.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  /** The application's DataSource: while it is not connected yet, a failing request is 503, not 500. */
-  constructor(@Optional() @InjectDataSource() private readonly db?: DataSource) {}
+  /** `db`: the application's DataSource; while it is not connected yet, a failing request is 503, not 500. */
+  constructor(
+    private readonly formats: readonly ErrorFormat[] = [],
+    private readonly db?: DataSource,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -50,11 +67,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   respond(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const rendered = this.render(exception, request);
     if (rendered.headers) void reply.headers(rendered.headers);
-    void reply
-      .status(rendered.status)
-      .header('x-request-id', String(request.id))
-      .header('content-type', 'application/json; charset=utf-8')
-      .send(envelope(rendered, String(request.id)));
+    const format = this.formats.find((f) => f.appliesTo(request));
+    const { status, contentType, body } = format
+      ? format.write(rendered, request)
+      : { status: rendered.status, contentType: 'application/json; charset=utf-8', body: envelope(rendered, String(request.id)) };
+    void reply.status(status).header('x-request-id', String(request.id)).header('content-type', contentType).send(body);
   }
 
   render(exception: unknown, request: FastifyRequest): Rendered {

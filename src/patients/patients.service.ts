@@ -12,6 +12,20 @@ import { CreatePatientDto, PatientQueryDto, UpdatePatientDto } from './dto/patie
 import { Patient } from './patient.entity';
 import { PatientsAudit } from './patients.audit';
 
+/** A search over the patients the caller may see (the FHIR Patient search); every criterion given must hold. */
+export interface PatientSearch {
+  /** Each entry must hold: that part of the name (or either part) starts with one of the values, ignoring case. */
+  names?: Array<{ part: 'family' | 'given' | 'any'; startsWith: string[] }>;
+  /** Born in [from, to): calendar dates, YYYY-MM-DD. */
+  birthDate?: { from?: string; to?: string };
+  /** One of these ids. */
+  ids?: string[];
+  offset: number;
+  limit: number;
+}
+
+const NAME_COLUMNS = { family: ['p.last_name'], given: ['p.first_name'], any: ['p.last_name', 'p.first_name'] } as const;
+
 @Injectable()
 export class PatientsService {
   constructor(
@@ -77,6 +91,35 @@ export class PatientsService {
       .take(limit)
       .getManyAndCount();
     return { rows, total, page, limit };
+  }
+
+  /**
+   * The patients the caller may see (their own; a patient account: itself; admin: all) that match the
+   * search, filtered and counted in SQL; by family name, given name, id.
+   */
+  async search(user: Principal, search: PatientSearch): Promise<{ rows: Patient[]; total: number }> {
+    const qb = this.repo().createQueryBuilder('p').where('p.deleted_at IS NULL');
+    const scope = this.access.scope(user, 'patient', true);
+    if (scope) qb.andWhere(scope.where, scope.params);
+    (search.names ?? []).forEach((name, i) => {
+      const params: Record<string, string> = {};
+      const alternatives = name.startsWith.flatMap((value, j) => {
+        params[`name${i}_${j}`] = `${likeEscape(value)}%`;
+        return NAME_COLUMNS[name.part].map((column) => `${column} ILIKE :name${i}_${j}`);
+      });
+      qb.andWhere(alternatives.length ? `(${alternatives.join(' OR ')})` : 'false', params);
+    });
+    if (search.birthDate?.from) qb.andWhere('p.date_of_birth >= :bornFrom', { bornFrom: search.birthDate.from });
+    if (search.birthDate?.to) qb.andWhere('p.date_of_birth < :bornTo', { bornTo: search.birthDate.to });
+    if (search.ids) qb.andWhere('p.id = ANY(CAST(:ids AS uuid[]))', { ids: search.ids });
+    const [rows, total] = await qb
+      .orderBy('p.last_name', 'ASC')
+      .addOrderBy('p.first_name', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .skip(search.offset)
+      .take(search.limit)
+      .getManyAndCount();
+    return { rows, total };
   }
 
   /** How many patients the caller may see (admin: all), for the analytics. */

@@ -7,8 +7,20 @@ import { insertOne } from '../common/insert-one';
 import { pageOf, PaginationQueryDto } from '../common/pagination.dto';
 import { PatientsService } from '../patients/patients.service';
 import { CreateRecordDto } from './dto/records.dto';
-import { MedicalRecord } from './record.entity';
+import { AccessService } from '../access/access.service';
+import { AppException } from '../common/errors';
+import { MedicalRecord, RecordType } from './record.entity';
 import { RecordsAudit } from './records.audit';
+
+/** A search over the records the caller may see (the FHIR DocumentReference search); every criterion given must hold. */
+export interface RecordSearch {
+  /** Filed under one of these patients. */
+  patientIds?: string[];
+  /** Of one of these types. */
+  types?: RecordType[];
+  /** A page; without it, every match. */
+  page?: { offset: number; limit: number };
+}
 
 @Injectable()
 export class RecordsService {
@@ -16,7 +28,42 @@ export class RecordsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly patients: PatientsService,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
+
+  /** Records of archived patients are kept but no longer reachable. */
+  private query() {
+    return this.db
+      .getRepository(MedicalRecord)
+      .createQueryBuilder('r')
+      .innerJoin('patients', 'p', 'p.id = r.patient_id AND p.deleted_at IS NULL');
+  }
+
+  /** A record of a patient that is not archived; who may see it was decided by the route's `owns` rule. */
+  async get(id: string): Promise<MedicalRecord> {
+    const record = await this.query().where('r.id = :id', { id }).getOne();
+    if (!record) throw new AppException('NOT_FOUND', 'Record not found');
+    return record;
+  }
+
+  /**
+   * The records the caller may see (those of a doctor's patients, a patient's own, admin all) that
+   * match the search, filtered and counted in SQL; newest first.
+   */
+  async search(user: Principal, search: RecordSearch): Promise<{ rows: MedicalRecord[]; total: number }> {
+    const qb = this.query();
+    const scope = this.access.scope(user, 'record', true);
+    if (scope) qb.andWhere(scope.where, scope.params);
+    if (search.patientIds) qb.andWhere('r.patient_id = ANY(CAST(:patientIds AS uuid[]))', { patientIds: search.patientIds });
+    if (search.types) qb.andWhere('r.type = ANY(CAST(:types AS text[]))', { types: search.types });
+    qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC');
+    if (!search.page) {
+      const rows = await qb.getMany();
+      return { rows, total: rows.length };
+    }
+    const [rows, total] = await qb.skip(search.page.offset).take(search.page.limit).getManyAndCount();
+    return { rows, total };
+  }
 
   /** Adds a record to a patient's file (the route's `owns` rule has checked the patient); the audit event names the record, never its text. */
   async create(user: Principal, patientId: string, dto: CreateRecordDto): Promise<MedicalRecord> {

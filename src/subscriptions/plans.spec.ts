@@ -1,4 +1,5 @@
 import {
+  exemptRoles,
   Feature,
   FEATURES,
   isActive,
@@ -64,16 +65,16 @@ describe('isActive: status trialing or active, and currentPeriodEnd after now', 
 });
 
 describe('unlocks: an active subscription whose plan lists the feature', () => {
-  /** What each plan unlocks today: the contract gates on *an* active subscription, so every plan unlocks all three. */
+  /** What each plan unlocks: the contract gates three features on *an* active subscription; FHIR comes with Professional and Enterprise. */
   const EXPECTED: Record<PlanId, Record<Feature, boolean>> = {
-    basic: { appointments: true, ai: true, analytics: true },
-    professional: { appointments: true, ai: true, analytics: true },
-    enterprise: { appointments: true, ai: true, analytics: true },
+    basic: { appointments: true, ai: true, analytics: true, fhir: false },
+    professional: { appointments: true, ai: true, analytics: true, fhir: true },
+    enterprise: { appointments: true, ai: true, analytics: true, fhir: true },
   };
 
   it('the table names every plan and feature there is', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual([...PLAN_IDS].sort());
-    expect([...FEATURES].sort()).toEqual(['ai', 'analytics', 'appointments']);
+    expect([...FEATURES].sort()).toEqual(['ai', 'analytics', 'appointments', 'fhir']);
   });
 
   const cases = PLAN_IDS.flatMap((plan) => FEATURES.map((feature) => [plan, feature] as const));
@@ -110,5 +111,16 @@ describe('unlocks: an active subscription whose plan lists the feature', () => {
 
   it('each plan is filed under its own id', () => {
     for (const id of PLAN_IDS) expect(PLANS[id].id).toBe(id);
+  });
+});
+
+describe('exemptRoles: who uses a feature without a plan', () => {
+  it('only patients, and only for fhir (their own data); every other feature needs a plan', () => {
+    expect(Object.fromEntries(FEATURES.map((f) => [f, exemptRoles(f)]))).toEqual({
+      appointments: [],
+      ai: [],
+      analytics: [],
+      fhir: ['patient'],
+    });
   });
 });

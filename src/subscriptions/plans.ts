@@ -1,5 +1,7 @@
+import type { Role } from '../users/user.entity';
+
 /** What a subscription can unlock. Routes name the feature they need with `@Auth({ subscription: 'ai' })`. */
-export const FEATURES = ['appointments', 'ai', 'analytics'] as const;
+export const FEATURES = ['appointments', 'ai', 'analytics', 'fhir'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export const PLAN_IDS = ['basic', 'professional', 'enterprise'] as const;
@@ -18,7 +20,8 @@ export interface Plan {
 /**
  * The one definition of the plans: the plans route, the guards and the login permissions read it.
  * The contract gates appointment booking, AI and analytics on *an* active subscription, so every plan
- * unlocks all three today; routes still name their feature, so a plan can later leave one out.
+ * unlocks those three; the FHIR R4 interface (`fhir`, for hospital systems) comes with Professional
+ * and Enterprise only.
  */
 export const PLANS: Record<PlanId, Plan> = {
   basic: {
@@ -30,14 +33,14 @@ export const PLANS: Record<PlanId, Plan> = {
   professional: {
     id: 'professional',
     name: 'Professional',
-    description: 'For a practice: everything in Basic, with priority support.',
-    features: ['appointments', 'ai', 'analytics'],
+    description: 'For a practice: everything in Basic, the FHIR R4 interface for hospital systems, and priority support.',
+    features: ['appointments', 'ai', 'analytics', 'fhir'],
   },
   enterprise: {
     id: 'enterprise',
     name: 'Enterprise',
     description: 'For organisations with several practices: everything in Professional, with a support agreement.',
-    features: ['appointments', 'ai', 'analytics'],
+    features: ['appointments', 'ai', 'analytics', 'fhir'],
   },
 };
 
@@ -54,6 +57,18 @@ export interface SubscriptionState {
 /** Active: status trialing or active, and the period not over, decided now (not at login). */
 export function isActive(sub: SubscriptionState | null | undefined, now = new Date()): boolean {
   return !!sub && (sub.status === 'trialing' || sub.status === 'active') && sub.currentPeriodEnd.getTime() > now.getTime();
+}
+
+/**
+ * The roles that use a feature with no plan at all: a patient reads their own data over FHIR (a plan
+ * is bought by a practice, never by its patients). The subscription guard and the login permissions
+ * both ask this; what such a caller may see is still limited by the route's roles and ownership.
+ */
+const WITHOUT_PLAN: Partial<Record<Feature, readonly Role[]>> = { fhir: ['patient'] };
+
+/** The roles exempt from the plan a feature needs (admin aside, who passes every rule). */
+export function exemptRoles(feature: Feature): readonly Role[] {
+  return WITHOUT_PLAN[feature] ?? [];
 }
 
 /** Does this subscription, right now, unlock the feature? */

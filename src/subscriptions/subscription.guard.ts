@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AccessDenials } from '../access/access-denials';
 import { bypassesAccessRules, principalOf } from '../auth/principal';
 import { AppException } from '../common/errors';
-import { Feature, unlocks } from './plans';
+import { exemptRoles, Feature, unlocks } from './plans';
 
 export const SUBSCRIPTION_KEY = 'medisync:subscription';
 
@@ -16,7 +16,8 @@ export function subscriptionOf(reflector: Reflector, targets: Parameters<Reflect
 
 /**
  * The subscription rule, after the role rule: 403 SUBSCRIPTION_REQUIRED unless the account's current
- * subscription (read with its state on this very request) unlocks the route's feature. The login
+ * subscription (read with its state on this very request) unlocks the route's feature, or the caller's
+ * role needs no plan for it (a patient reading their own data over FHIR: `exemptRoles`). The login
  * response's permissions are derived with the same `unlocks()`, so the two cannot disagree.
  */
 @Injectable()
@@ -30,7 +31,8 @@ export class SubscriptionGuard implements CanActivate {
     const principal = principalOf(context);
     if (!principal) return true;
     const feature = subscriptionOf(this.reflector, [context.getHandler(), context.getClass()]);
-    if (!feature || bypassesAccessRules(principal) || unlocks(principal.subscription, feature)) return true;
+    if (!feature || bypassesAccessRules(principal) || exemptRoles(feature).includes(principal.role)) return true;
+    if (unlocks(principal.subscription, feature)) return true;
     await this.denials.record(context, 'SUBSCRIPTION_REQUIRED');
     throw new AppException('SUBSCRIPTION_REQUIRED');
   }

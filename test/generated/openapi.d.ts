@@ -707,6 +707,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/fhir/R4/metadata': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * FHIR CapabilityStatement
+     * @description FHIR CapabilityStatement
+     */
+    get: operations['fhirCapabilities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Patient': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search Patient
+     * @description The patients the caller may see: a doctor's own, a patient's own record, every one for admin.
+     */
+    get: operations['fhirSearchPatient'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Patient/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read Patient
+     * @description Read Patient
+     */
+    get: operations['fhirReadPatient'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Patient/{id}/$everything': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Patient $everything
+     * @description The patient's right of access in one call: the patient, their doctor, their appointments and records.
+     */
+    get: operations['fhirPatientEverything'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Appointment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search Appointment
+     * @description The appointments the caller may see, by start time.
+     */
+    get: operations['fhirSearchAppointment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Appointment/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read Appointment
+     * @description Read Appointment
+     */
+    get: operations['fhirReadAppointment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/DocumentReference': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search DocumentReference (medical records)
+     * @description The medical records the caller may see, newest first.
+     */
+    get: operations['fhirSearchDocumentReference'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/DocumentReference/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read DocumentReference (a medical record)
+     * @description Read DocumentReference (a medical record)
+     */
+    get: operations['fhirReadDocumentReference'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Practitioner/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read Practitioner (a doctor)
+     * @description A doctor: the doctor themself, their patients and admins may read it.
+     */
+    get: operations['fhirReadPractitioner'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health/live': {
     parameters: {
       query?: never;
@@ -1006,7 +1186,7 @@ export interface components {
       /** @enum {string} */
       id: 'basic' | 'professional' | 'enterprise';
       /** @description What the plan unlocks while the subscription is active. */
-      features: ('appointments' | 'ai' | 'analytics')[];
+      features: ('appointments' | 'ai' | 'analytics' | 'fhir')[];
       name: string;
       description: string;
     };
@@ -1028,7 +1208,7 @@ export interface components {
       /** Format: date-time */
       currentPeriodEnd: string;
       /** @description What it unlocks now (empty when not active). */
-      features: ('appointments' | 'ai' | 'analytics')[];
+      features: ('appointments' | 'ai' | 'analytics' | 'fhir')[];
       /**
        * Format: date-time
        * @description When this state began.
@@ -1178,6 +1358,8 @@ export interface components {
       canCreateAppointments: boolean;
       canUseAiFeatures: boolean;
       canViewAnalytics: boolean;
+      /** @description May read the FHIR R4 interface (/fhir/R4): doctors on a plan with `fhir`, patients (their own data), admins. */
+      canAccessFhirResources: boolean;
     };
     LoginResponseDto: {
       /**
@@ -1624,6 +1806,85 @@ export interface components {
        */
       success: true;
       data: components['schemas']['AnalyticsSummaryDto'];
+    };
+    FhirMetaDto: {
+      /** Format: date-time */
+      lastUpdated: string;
+      /** @description Changes whenever the resource does; also the ETag (W/"<versionId>"). */
+      versionId: string;
+    };
+    FhirResourceDto: {
+      /** @enum {string} */
+      resourceType: 'Patient' | 'Appointment' | 'DocumentReference' | 'Practitioner';
+      /**
+       * Format: uuid
+       * @description The same UUID as in the JSON API.
+       */
+      id: string;
+      meta: components['schemas']['FhirMetaDto'];
+    };
+    CapabilityStatementDto: {
+      /** @enum {string} */
+      resourceType: 'CapabilityStatement';
+      /** @enum {string} */
+      fhirVersion: '4.0.1';
+      /**
+       * @example [
+       *       "json"
+       *     ]
+       */
+      format: string[];
+    };
+    FhirCodingDto: {
+      system?: string;
+      code?: string;
+      display?: string;
+    };
+    FhirCodeableConceptDto: {
+      coding?: components['schemas']['FhirCodingDto'][];
+      text?: string;
+    };
+    OperationOutcomeIssueDto: {
+      /** @enum {string} */
+      severity: 'fatal' | 'error' | 'warning' | 'information';
+      /**
+       * @description FHIR IssueType, e.g. invalid, login, forbidden, not-found, not-supported, throttled, exception, transient.
+       * @example not-found
+       */
+      code: string;
+      /** @description Our contract's error code (system urn:medisync:error-code), e.g. VALIDATION_ERROR, TOKEN_EXPIRED. */
+      details?: components['schemas']['FhirCodeableConceptDto'];
+      /**
+       * @description What went wrong, for a person; never a stack trace or the request echoed back.
+       * @example Resource not found
+       */
+      diagnostics?: string;
+    };
+    OperationOutcomeDto: {
+      /** @enum {string} */
+      resourceType: 'OperationOutcome';
+      issue: components['schemas']['OperationOutcomeIssueDto'][];
+    };
+    BundleLinkDto: {
+      /** @enum {string} */
+      relation: 'self' | 'next' | 'previous';
+      /** Format: uri */
+      url: string;
+    };
+    BundleEntryDto: {
+      /** Format: uri */
+      fullUrl: string;
+      resource: components['schemas']['FhirResourceDto'];
+    };
+    BundleDto: {
+      /** @enum {string} */
+      resourceType: 'Bundle';
+      /** @enum {string} */
+      type: 'searchset';
+      link: components['schemas']['BundleLinkDto'][];
+      entry?: components['schemas']['BundleEntryDto'][];
+      /** @description Matches on every page. */
+      total: number;
     };
     LiveDto: {
       /**
@@ -4135,6 +4396,917 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  fhirCapabilities: {
+    parameters: {
+      query?: {
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['CapabilityStatementDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirSearchPatient: {
+    parameters: {
+      query?: {
+        /** @description Family or given name starts with (case-insensitive); commas: any of */
+        name?: string;
+        /** @description Family name starts with */
+        family?: string;
+        /** @description Given name starts with */
+        given?: string;
+        /** @description Date of birth, with prefix eq, ge, gt, le or lt (e.g. ge1980-01-01); repeatable */
+        birthdate?: string;
+        /** @description urn:ietf:rfc:3986|urn:uuid:<id> */
+        identifier?: string;
+        /** @description Page size: default 20; more than 100 is served as 100 */
+        _count?: number;
+        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
+        _offset?: number;
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle of Patient */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadPatient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A Patient, with ETag and Last-Modified */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description NOT_FOUND: no such patient (or archived)
+       *
+       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirPatientEverything: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle: Patient, Practitioner, Appointment and DocumentReference (not paged) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description NOT_FOUND: no such patient (or archived)
+       *
+       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirSearchAppointment: {
+    parameters: {
+      query?: {
+        /** @description Patient/<id> or <id>; commas: any of */
+        patient?: string;
+        /** @description Start, with prefix eq, ge, gt, le or lt; repeat for a range (date=ge2026-03-01&date=le2026-03-31) */
+        date?: string;
+        /** @description booked, fulfilled or cancelled (our planned, finished, canceled); commas: any of */
+        status?: string;
+        /** @description Page size: default 20; more than 100 is served as 100 */
+        _count?: number;
+        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
+        _offset?: number;
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle of Appointment */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadAppointment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An Appointment, with ETag and Last-Modified */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description NOT_FOUND: no such appointment (or archived)
+       *
+       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirSearchDocumentReference: {
+    parameters: {
+      query?: {
+        /** @description Patient/<id> or <id>; commas: any of */
+        patient?: string;
+        /** @description A LOINC document code, e.g. http://loinc.org|11506-3 (see docs/fhir.md); commas: any of */
+        type?: string;
+        /** @description Page size: default 20; more than 100 is served as 100 */
+        _count?: number;
+        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
+        _offset?: number;
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle of DocumentReference */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadDocumentReference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A DocumentReference, the text as a base64 text/plain attachment */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the record named by id is not the caller's, nor about the calling patient; admin passes)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description NOT_FOUND: no such record (or archived)
+       *
+       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadPractitioner: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A Practitioner: name, and the specialty as a qualification */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
+       *
+       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the doctor named by id is not the caller's, nor about the calling patient; admin passes)
+       *
+       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /**
+       * @description NOT_FOUND: no such doctor (or archived)
+       *
+       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
     };

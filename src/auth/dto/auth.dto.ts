@@ -73,6 +73,8 @@ export class PermissionsDto implements Permissions {
   canCreateAppointments: boolean;
   canUseAiFeatures: boolean;
   canViewAnalytics: boolean;
+  /** May read the FHIR R4 interface (/fhir/R4): doctors on a plan with `fhir`, patients (their own data), admins. */
+  canAccessFhirResources: boolean;
 }
 
 export class LoginResponseDto extends SuccessDto {
