@@ -13,6 +13,7 @@ export const ERRORS = {
   ROLE_REQUIRED: { status: 403, message: 'Access denied' },
   SUBSCRIPTION_REQUIRED: { status: 403, message: 'Active subscription required' },
   NOT_OWNER: { status: 403, message: 'You do not have access to this resource' },
+  CSRF_INVALID: { status: 403, message: 'Invalid CSRF token' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   EMAIL_TAKEN: { status: 409, message: 'Email already registered' },
   CONFLICT: { status: 409, message: 'Conflict' },

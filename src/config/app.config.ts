@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-import { emptyToUndefined, toInt } from './env-values';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { emptyToUndefined, toBool, toInt } from './env-values';
 
 /** General settings: the environment kind, where to listen, the public URL, the data folder. */
 export class AppVariables {
@@ -26,6 +26,16 @@ export class AppVariables {
   @Transform(emptyToUndefined)
   @IsString()
   DATA_DIR = './data';
+
+  /** Serve the hosted account pages (/verify-email, /reset-password, /accept-invitation) the emails link to. */
+  @Transform(toBool)
+  @IsBoolean()
+  PAGES_ENABLED = true;
+
+  /** Let a login ask for its token in an HttpOnly cookie (`"cookie": true`); the admin console needs it. */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_COOKIES = false;
 }
 
 export interface AppSlice {
@@ -36,6 +46,10 @@ export interface AppSlice {
   appUrl: string;
   /** The embedded database and the mail outbox. */
   dataDir: string;
+  /** The hosted account pages are served (else those paths are 404; the emailed links stay as they are). */
+  pagesEnabled: boolean;
+  /** Logins may set their token in the `__Host-medisync_session` cookie (src/auth/cookie-auth.ts). */
+  authCookies: boolean;
 }
 
 export function appSlice(v: AppVariables): AppSlice {
@@ -45,5 +59,7 @@ export function appSlice(v: AppVariables): AppSlice {
     host: v.HOST,
     appUrl: (v.APP_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     dataDir: v.DATA_DIR,
+    pagesEnabled: v.PAGES_ENABLED,
+    authCookies: v.AUTH_COOKIES,
   };
 }
