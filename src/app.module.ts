@@ -19,6 +19,8 @@ import { OwnershipGuard } from './access/ownership.guard';
 import { SubscriptionGuard } from './subscriptions/subscription.guard';
 import { RolesGuard } from './users/roles.guard';
 import { DemoModule } from './demo/demo.module';
+import { PagesModule } from './pages/pages.module';
+import { ConsoleModule } from './console/console.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
@@ -65,6 +67,8 @@ export class AppModule {
         AiModule,
         AnalyticsModule,
         HealthModule,
+        PagesModule.register(config.pagesEnabled),
+        ConsoleModule,
         ...extraImports,
       ],
       providers: [

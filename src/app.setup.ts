@@ -13,6 +13,7 @@ import { requestContext } from './common/request-context';
 import { AppConfig } from './config/config';
 import { createRootLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
+import { serveStaticAssets } from './static-assets';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 
@@ -28,8 +29,40 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export const GLOBAL_PREFIX = {
   prefix: 'api',
-  exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', '.well-known/medisync-configuration', 'auth/login'],
+  exclude: [
+    'health/live',
+    'health/ready',
+    'metrics',
+    '.well-known/jwks.json',
+    '.well-known/medisync-configuration',
+    'auth/login',
+    // the hosted account pages the emails link to, and the admin console (src/pages, src/console)
+    'verify-email',
+    'reset-password',
+    'accept-invitation',
+    'admin',
+  ],
 };
+
+/**
+ * Everything this origin serves runs only its own scripts and styles (the pages and the console have
+ * no inline code), except the Swagger UI at /docs, whose page needs inline styles and scripts: it
+ * alone gets DOCS_CSP.
+ */
+const CSP_DIRECTIVES = {
+  defaultSrc: [`'self'`],
+  scriptSrc: [`'self'`],
+  styleSrc: [`'self'`],
+  imgSrc: [`'self'`, 'data:'],
+  connectSrc: [`'self'`],
+  formAction: [`'self'`],
+  frameAncestors: [`'none'`],
+};
+const DOCS_CSP =
+  "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';" +
+  "img-src 'self' data: validator.swagger.io;object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';" +
+  "style-src 'self' 'unsafe-inline';upgrade-insecure-requests";
+const DOCS_PATH = /^\/docs(?:[/?]|$)/;
 
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
 export function trustProxyOption(value: string | undefined): boolean | number | string[] {
@@ -204,17 +237,16 @@ export async function createApp(
   app.flushLogs();
   app.setGlobalPrefix(GLOBAL_PREFIX.prefix, { exclude: GLOBAL_PREFIX.exclude });
   configureHttp(app, app.get(MetricsService), logger);
-  // security headers; the CSP allows what the Swagger UI at /docs needs (its inline styles and scripts)
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
-  });
+  // security headers: a CSP without 'unsafe-inline', but for the Swagger UI's pages
+  await app.register(helmet, { contentSecurityPolicy: { directives: CSP_DIRECTIVES } });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (request, reply, payload, done) => {
+      if (DOCS_PATH.test(request.url)) void reply.header('content-security-policy', DOCS_CSP);
+      done(null, payload);
+    });
+  await serveStaticAssets(app, config);
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
