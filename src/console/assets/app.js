@@ -136,7 +136,8 @@ function renderSignIn() {
           return 'Your account must set up two-factor authentication before it can sign in (POST /api/mfa/totp/setup).';
         if (error instanceof ApiError && error.details.some((d) => d.field === 'cookie'))
           return 'Cookie sign-in is off on this server. The console needs AUTH_COOKIES=true in its configuration.';
-        return explain(error);
+        // the server's own words: wrong password, unverified email, locked, too many attempts
+        return error instanceof ApiError && error.code !== 'VALIDATION_ERROR' ? `${error.message}.` : explain(error);
       })
       .then((message) => {
         button.disabled = false;
@@ -440,6 +441,7 @@ async function renderUser(/** @type {string} */ id) {
       );
     } catch (error) {
       const missing = unavailable(error, 'The sessions list');
+      endSessions.hidden = Boolean(missing);
       if (missing) sessions.replaceChildren(h('p', { class: 'notice' }, missing));
       else failed(error, sessions);
     }
