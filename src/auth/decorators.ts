@@ -66,6 +66,7 @@ export function Auth(options: AuthOptions = {}) {
   const subscription = options.subscription ?? null;
   const owns = options.owns ?? null;
   const forbidden = [
+    'CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token)',
     verified && 'EMAIL_NOT_VERIFIED',
     roles.length > 0 && `ROLE_REQUIRED (needs ${roles.join(' or ')}; admin passes)`,
     subscription && `SUBSCRIPTION_REQUIRED (an active plan with ${subscription}; admin exempt)`,

@@ -323,7 +323,7 @@ export interface paths {
     put?: never;
     /**
      * Log out (revoke this token)
-     * @description Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards.
+     * @description Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. The browser session cookie, if sent, is cleared.
      */
     post: operations['logout'];
     delete?: never;
@@ -738,6 +738,7 @@ export interface components {
         | 'ROLE_REQUIRED'
         | 'SUBSCRIPTION_REQUIRED'
         | 'NOT_OWNER'
+        | 'CSRF_INVALID'
         | 'NOT_FOUND'
         | 'EMAIL_TAKEN'
         | 'CONFLICT'
@@ -1037,6 +1038,13 @@ export interface components {
        * @default false
        */
       remember?: boolean;
+      /**
+       * @description Browsers (needs AUTH_COOKIES=true, else 400 naming `cookie`): set the token in the HttpOnly cookie
+       *     `__Host-medisync_session` instead of the body, and answer with a `csrfToken` that every unsafe
+       *     request authenticated by the cookie must send as `X-CSRF-Token` (else 403 `CSRF_INVALID`).
+       * @default false
+       */
+      cookie?: boolean;
     };
     PermissionsDto: {
       canManageUsers: boolean;
@@ -1051,10 +1059,12 @@ export interface components {
        */
       success: true;
       /**
-       * @description HS256 JWT for the Authorization: Bearer header.
+       * @description The JWT for the Authorization: Bearer header; absent with `cookie: true` (it is in the cookie, out of scripts' reach).
        * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>
        */
-      token: string;
+      token?: string;
+      /** @description Only with `cookie: true`: send it as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE authenticated by the cookie. */
+      csrfToken?: string;
       /** Format: uuid */
       uid: string;
       /** @example Dr. */
@@ -1590,7 +1600,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1627,7 +1637,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1677,7 +1687,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1736,7 +1746,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1796,7 +1806,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1848,7 +1858,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1931,7 +1941,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1968,7 +1978,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2029,7 +2039,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2463,6 +2473,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   listPatients: {
@@ -2505,7 +2524,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2555,7 +2574,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2612,7 +2631,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2669,7 +2688,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2730,7 +2749,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2800,7 +2819,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2959,7 +2978,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3009,7 +3028,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3075,7 +3094,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3136,7 +3155,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3205,7 +3224,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3266,7 +3285,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3333,7 +3352,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3383,7 +3402,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3460,7 +3479,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3524,7 +3543,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with analytics; admin exempt) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with analytics; admin exempt) */
       403: {
         headers: {
           [name: string]: unknown;
