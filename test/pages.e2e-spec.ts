@@ -53,7 +53,7 @@ describe('hosted pages (PAGES_ENABLED default) and the console page', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(res.text).toMatch(/<html lang="en">/);
-    expect(res.text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(res.text).toMatch(/<meta name="viewport" content="width=device-width, initial-scale=1"\s*\/?>/);
     expectNoInlineCode(res.text);
   });
 

@@ -121,7 +121,9 @@ export function withSessionCookie<T extends { token?: string; expiresAt: string 
 ): T & { csrfToken?: string } {
   if (cookie !== true) return response;
   requireCookieSessions(cookie, config);
-  const { token, ...rest } = response;
+  // neither the token nor a refresh token (Sessions, v2) reaches the page's scripts: a cookie session
+  // ends with its token, and the browser signs in again
+  const { token, refreshToken: _refreshToken, ...rest } = response as T & { refreshToken?: string };
   const csrfToken = setSessionCookie(reply, token!, new Date(response.expiresAt));
   return { ...(rest as T), csrfToken };
 }
