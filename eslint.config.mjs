@@ -42,5 +42,10 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false, project: false } },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // the pages' and the console's browser modules (type-checked by tsconfig.web.json)
+    files: ['src/pages/assets/**/*.js', 'src/console/assets/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
   prettier,
 );

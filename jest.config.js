@@ -85,6 +85,19 @@ module.exports = {
     ...(process.env.TEST_INSTANCES === '1'
       ? [{ ...common, displayName: 'instances', testMatch: ['<rootDir>/test/**/*.instances-spec.ts'] }]
       : []),
+    // the pages and the console in Debian's Chromium (playwright-core): only when TEST_BROWSER=1 (npm run test:browser, .ci/run)
+    ...(process.env.TEST_BROWSER === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'browser',
+            testMatch: ['<rootDir>/test/**/*.browser-spec.ts'],
+            slowTestThreshold: 60,
+            globalSetup: '<rootDir>/test/support/pglite-template.ts',
+            globalTeardown: '<rootDir>/test/support/pglite-template-teardown.ts',
+          },
+        ]
+      : []),
     // stops this machine's PostgreSQL: only when TEST_OUTAGE=1 (npm run test:outage, .ci/run)
     ...(process.env.TEST_OUTAGE === '1' ? [{ ...common, displayName: 'outage', testMatch: ['<rootDir>/test/**/*.outage-spec.ts'] }] : []),
   ],

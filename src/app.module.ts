@@ -23,6 +23,8 @@ import { DemoModule } from './demo/demo.module';
 import { AllExceptionsFilter, ErrorFormat } from './common/all-exceptions.filter';
 import { FhirModule } from './fhir/fhir.module';
 import { FHIR_ERROR_FORMAT } from './fhir/operation-outcome';
+import { PagesModule } from './pages/pages.module';
+import { ConsoleModule } from './console/console.module';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -76,6 +78,8 @@ export class AppModule {
         AnalyticsModule,
         FhirModule,
         HealthModule,
+        PagesModule.register(config.pagesEnabled),
+        ConsoleModule,
         ...extraImports,
       ],
       providers: [

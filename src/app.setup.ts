@@ -14,6 +14,7 @@ import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/config';
 import { createRootLogger, PinoNestLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
+import { serveStaticAssets } from './static-assets';
 import type { Logger as Pino } from 'pino';
 
 /** Renders the errors Fastify raises before Nest sees the request, with the same code as every other error. */
@@ -38,8 +39,16 @@ export const GLOBAL_PREFIX = {
     '.well-known/medisync-configuration',
     'auth/login',
     'fhir/{*path}',
+    // the hosted account pages the emails link to, and the admin console (src/pages, src/console)
+    'verify-email',
+    'reset-password',
+    'accept-invitation',
+    'admin',
   ],
 };
+
+/** The Swagger UI's pages, which get the `docs` security headers. */
+const DOCS_PATH = /^\/docs(?:[/?]|$)/;
 
 /** TRUST_PROXY as Fastify understands it: true, a hop count, or a list of addresses/CIDRs. */
 export function trustProxyOption(value: string | undefined): boolean | number | string[] {
@@ -89,7 +98,8 @@ const isUnder = (url: string, root: string) =>
 export function configureHttp(app: NestFastifyApplication, config: AppConfig, metrics: MetricsService, logger: Pino): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   // the security headers (helmet's), computed once: they never depend on the request
-  const security = securityHeaders({ httpsOnly: config.httpsOnly });
+  const security = securityHeaders({ httpsOnly: config.httpsOnly, scope: 'app' });
+  const docsSecurity = securityHeaders({ httpsOnly: config.httpsOnly, scope: 'docs' });
   fastify.removeAllContentTypeParsers();
   const json = fastify.getDefaultJsonParser('error', 'error');
   // an empty body with Content-Type: application/json (many clients send it on body-less POSTs) is no body;
@@ -101,7 +111,7 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig, me
     return json(request, body as string, done);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(security).header('x-request-id', request.id);
+    void reply.headers(DOCS_PATH.test(request.url) ? docsSecurity : security).header('x-request-id', request.id);
     // nothing under /api or /fhir may be stored by a browser or a shared cache (tokens, health data);
     // the public documents outside them (/docs, /docs-json) may be cached
     const url = request.url;
@@ -165,7 +175,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         '',
         '**Conventions.** JSON in and out (`Content-Type: application/json`; any other body type is 415). Ids are UUIDs, timestamps ISO-8601 UTC. Emails are trimmed and compared case-insensitively. Unknown body properties are refused (`VALIDATION_ERROR`). Every success body has `"success": true`.',
         '',
-        "**Authentication.** Send `Authorization: Bearer <token>` from `POST /api/login` on every operation that shows a lock. Tokens are JWTs signed with HS256 by default, or with EdDSA, ES256 or RS256 as the deployment chooses; the header's `kid` names the signing key (its RFC 7638 thumbprint). Claims: `iss` (the issuer), `aud` (when the deployment sets an audience), `sub`/`userId` (the account id), `role`, `jti`, `iat`, `exp` and `tv` (the account's token version; a password change or reset raises it and so revokes every earlier token). A token in the query string or a cookie is never accepted. Each operation's `x-access` extension names the roles (admin passes every role check) and whether an active subscription is needed.",
+        "**Authentication.** Send `Authorization: Bearer <token>` from `POST /api/login` on every operation that shows a lock. Tokens are JWTs signed with HS256 by default, or with EdDSA, ES256 or RS256 as the deployment chooses; the header's `kid` names the signing key (its RFC 7638 thumbprint). Claims: `iss` (the issuer), `aud` (when the deployment sets an audience), `sub`/`userId` (the account id), `role`, `jti`, `iat`, `exp` and `tv` (the account's token version; a password change or reset raises it and so revokes every earlier token). A token in the query string is never accepted. Browsers may instead keep the token in the HttpOnly cookie `__Host-medisync_session` (only when the deployment sets `AUTH_COOKIES=true`: `POST /api/login` with `cookie: true`); a request authenticated by that cookie must send the login's `csrfToken` as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE (else 403 `CSRF_INVALID`), and the `Authorization` header wins when both are present. Each operation's `x-access` extension names the roles (admin passes every role check) and whether an active subscription is needed.",
         '',
         '**Other services.** With EdDSA, ES256 or RS256, another service verifies our tokens with the public keys at `GET /.well-known/jwks.json`, and finds the issuer and audience to check at `GET /.well-known/medisync-configuration` (both outside `/api`). A signature check alone accepts a revoked token until it expires; to know that a token is still valid, call `GET /api/users/me` with it.',
         '',
@@ -221,6 +231,7 @@ export async function createApp(
   app.flushLogs();
   app.setGlobalPrefix(GLOBAL_PREFIX.prefix, { exclude: GLOBAL_PREFIX.exclude });
   configureHttp(app, config, app.get(MetricsService), logger);
+  await serveStaticAssets(app, config);
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],

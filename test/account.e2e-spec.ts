@@ -26,8 +26,8 @@ describe('account lifecycle (register, verify, log in, profile, passwords)', () 
         emailVerified: false,
       });
       const mail = await ctx.mailbox.waitFor(email);
-      expect(mail.text).toContain('http://medisync.test/api/verification/verify?token=');
-      expect(mail.html).toContain('http://medisync.test/api/verification/verify?token=');
+      expect(mail.text).toContain('http://medisync.test/verify-email?token=');
+      expect(mail.html).toContain('http://medisync.test/verify-email?token=');
       expect(tokenFrom(mail)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 

@@ -31,7 +31,7 @@ describe('mail without SMTP_URL: the outbox', () => {
         if (line.includes('token=')) hits.push(`${file}:${line}`);
     }
     expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatch(/\.txt:Verify my email: http:\/\/\S+\/verify\?token=[A-Za-z0-9_-]{43}$/);
+    expect(hits[0]).toMatch(/\.txt:Verify my email: http:\/\/\S+\/verify-email\?token=[A-Za-z0-9_-]{43}$/);
     const token = /token=([A-Za-z0-9_-]{43})$/.exec(hits[0])![1];
 
     const txt = await readFile(join(outbox, files[1]), 'utf8');

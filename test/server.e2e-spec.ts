@@ -84,7 +84,7 @@ describe('the built server on its zero-setup defaults', () => {
           ? undefined
           : lines
               .slice(at, at + 4)
-              .map((l) => /(http:\/\/localhost:\d+\/api\/verification\/verify\?token=[A-Za-z0-9_-]+)/.exec(l)?.[1])
+              .map((l) => /(http:\/\/localhost:\d+\/verify-email\?token=[A-Za-z0-9_-]+)/.exec(l)?.[1])
               .find(Boolean);
       if (link) return link;
       await new Promise((r) => setTimeout(r, 100));
@@ -127,7 +127,13 @@ describe('the built server on its zero-setup defaults', () => {
     const link = await verificationLinkFor(email);
     expect(link).toBeDefined();
     const url = new URL(link!);
-    await request(base).get(`${url.pathname}${url.search}`).expect(200);
+    // the link opens the page, which confirms nothing by itself; its button posts the token
+    expect((await request(base).get(`${url.pathname}${url.search}`).expect(200)).text).toContain('Confirm my email');
+    await request(base).post('/api/login').send({ email, password: PASSWORD }).expect(403);
+    await request(base)
+      .post('/api/verification/verify')
+      .send({ token: url.searchParams.get('token') })
+      .expect(200);
     const login = await request(base).post('/api/login').send({ email, password: PASSWORD }).expect(200);
     expect(login.body.role).toBe('doctor');
     await request(base).post('/api/register').send(registration(email)).expect(409);
@@ -141,7 +147,10 @@ describe('the built server on its zero-setup defaults', () => {
     const email = 'logged-in@example.org';
     await request(base).post('/api/register').send(registration(email)).expect(201);
     const link = new URL((await verificationLinkFor(email))!);
-    await request(base).get(`${link.pathname}${link.search}`).expect(200);
+    await request(base)
+      .post('/api/verification/verify')
+      .send({ token: link.searchParams.get('token') })
+      .expect(200);
     const login = await request(base).post('/api/login').send({ email, password: PASSWORD }).expect(200);
     await request(base)
       .get('/api/users/me')

@@ -1,8 +1,12 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../abuse/rate-limit';
 import { ApiErrors } from '../common/api-errors';
 import { MessageDto } from '../common/common.dto';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import type { FastifyReply } from 'fastify';
+import { clearSessionCookie, requireCookieSessions, sessionCookieOf, withSessionCookie } from './cookie-auth';
 import { AuthService, LoginClient, LoginClientInfo } from './auth.service';
 import { Auth, Public } from './decorators';
 import { CurrentUser, Principal } from './principal';
@@ -11,7 +15,10 @@ import { LoginDto, LoginResponseDto, RefreshDto, RefreshResponseDto, RegisterDto
 @ApiTags('auth')
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Creates a `doctor` account and emails a verification link (valid 24 hours). */
   @Post('register')
@@ -49,8 +56,14 @@ export class AuthController {
       'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
     ],
   )
-  login(@Body() dto: LoginDto, @LoginClientInfo() client: LoginClient): Promise<LoginResponseDto> {
-    return this.auth.login(dto, client);
+  async login(
+    @Body() dto: LoginDto,
+    @LoginClientInfo() client: LoginClient,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResponseDto> {
+    requireCookieSessions(dto.cookie, this.config);
+    const { cookie, ...credentials } = dto;
+    return withSessionCookie(await this.auth.login(credentials, client), cookie, reply, this.config);
   }
 
   /**
@@ -81,8 +94,10 @@ export class AuthController {
   @Auth({ verified: false })
   @HttpCode(200)
   @ApiOperation({ operationId: 'logout', summary: 'Log out (end this session)' })
-  async logout(@CurrentUser() user: Principal): Promise<MessageDto> {
+  async logout(@CurrentUser() user: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<MessageDto> {
     await this.auth.logout(user);
+    // a browser session's cookie goes with it (contract: logout clears the cookie)
+    if (sessionCookieOf(reply.request.headers)) clearSessionCookie(reply);
     return { success: true, message: 'Logged out' };
   }
 }

@@ -82,6 +82,7 @@ export function Auth(options: AuthOptions = {}) {
   const mfa = options.mfa ? 'required' : isAdminOnly(roles) ? 'when MFA_REQUIRED_ROLES includes admin' : null;
   const mfaEnrolment = options.mfaEnrolment === true;
   const forbidden = [
+    'CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token)',
     verified && 'EMAIL_NOT_VERIFIED',
     mfa && `MFA_REQUIRED (the token's login used no second factor${options.mfa ? '' : `; ${mfa}`})`,
     roles.length > 0 && `ROLE_REQUIRED (needs ${roles.join(' or ')}; admin passes)`,

@@ -6,6 +6,7 @@ import { AppException } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { rolesOf } from '../users/roles.guard';
+import { acceptSessionCookie } from './cookie-auth';
 import { AUTH_KEY, AuthRule, isAdminOnly, UNDECLARED_AUTH } from './decorators';
 import { Principal, principalOf } from './principal';
 import { SecondFactorPort } from './second-factor';
@@ -47,11 +48,14 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       if (this.config.env === 'production') throw new AppException('NOT_FOUND', 'Route not found');
       return true;
     }
-    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers.authorization;
-    if (header === undefined || header === '') throw new AppException('AUTH_HEADER_MISSING');
-    if (typeof header !== 'string' || !BEARER.test(header)) throw new AppException('AUTH_HEADER_INVALID');
+    const request = context.switchToHttp().getRequest<{ method: string; headers: Record<string, string | string[] | undefined> }>();
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') {
+      // no header: the session cookie, when AUTH_COOKIES allows it (its CSRF rule is checked there)
+      if (rule.metricsToken || !acceptSessionCookie(request, this.config)) throw new AppException('AUTH_HEADER_MISSING');
+    } else if (typeof header !== 'string' || !BEARER.test(header)) throw new AppException('AUTH_HEADER_INVALID');
     if (rule.metricsToken) {
-      if (!same(header.replace(/^Bearer +/i, ''), this.config.metricsToken!)) throw new AppException('TOKEN_INVALID');
+      if (!same(String(header).replace(/^Bearer +/i, ''), this.config.metricsToken!)) throw new AppException('TOKEN_INVALID');
       return true;
     }
     const bearer = BEARER.exec(header)![1];

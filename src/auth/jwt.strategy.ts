@@ -4,6 +4,7 @@ import { AppException } from '../common/errors';
 import { KeysService, VerifiedClaims } from '../keys/keys.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { AccessStateService } from './access-state.service';
+import { acceptedCookieToken } from './cookie-auth';
 import { BEARER } from './guards';
 import type { Principal } from './principal';
 import { Amr, AMR_VALUES, TokenClaims } from './token.service';
@@ -27,10 +28,10 @@ class BearerTokenStrategy {
     private readonly verified: (claims: VerifiedClaims, done: Done) => void,
   ) {}
 
-  /** The token only from `Authorization: Bearer` (JwtAuthGuard has checked the header's form). */
+  /** The token from `Authorization: Bearer` (JwtAuthGuard has checked the header's form), else the session cookie the guard accepted. */
   authenticate(req: { headers: Record<string, string | string[] | undefined> }): void {
     const header = req.headers.authorization;
-    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    const token = typeof header === 'string' && header !== '' ? BEARER.exec(header)?.[1] : acceptedCookieToken(req);
     if (!token) return this.error(new AppException('AUTH_HEADER_INVALID'));
     this.keys.verify(token).then(
       (claims) =>

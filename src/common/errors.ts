@@ -16,6 +16,7 @@ export const ERRORS = {
   /** 403 on a route that needs a second factor; 401 (with `mfaToken`) from POST /api/login (see AppException's status). */
   MFA_REQUIRED: { status: 403, message: 'Multi-factor authentication required' },
   MFA_ENROLLMENT_REQUIRED: { status: 403, message: 'Multi-factor authentication must be set up' },
+  CSRF_INVALID: { status: 403, message: 'Invalid CSRF token' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   EMAIL_TAKEN: { status: 409, message: 'Email already registered' },
   CONFLICT: { status: 409, message: 'Conflict' },

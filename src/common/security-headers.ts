@@ -3,6 +3,12 @@ import helmet from 'helmet';
 export interface SecurityHeaderOptions {
   /** HTTPS_ONLY: the deployment is reached only over HTTPS. */
   httpsOnly: boolean;
+  /**
+   * `app`: everything but the Swagger UI; the hosted pages and the console run only this origin's
+   * own scripts and styles (no inline code). `docs`: the Swagger UI at /docs, whose page needs inline
+   * styles and scripts.
+   */
+  scope: 'app' | 'docs';
 }
 
 /**
@@ -10,7 +16,8 @@ export interface SecurityHeaderOptions {
  * our options helmet's headers never depend on the request (no nonces), yet @fastify/helmet would build
  * them again, CSP parsing included, on every request: here they are set as constants by one hook.
  *
- * The CSP allows what the Swagger UI at /docs needs (its inline styles and scripts). HSTS and the CSP's
+ * The CSP admits only this origin's own code, except on /docs (`scope: 'docs'`), where the Swagger UI
+ * needs inline styles and scripts. HSTS and the CSP's
  * `upgrade-insecure-requests` are sent only when the deployment says it is served over HTTPS: over plain
  * HTTP (`http://<server-name>:3000/docs`) they would make the browser fetch /docs's assets over an
  * HTTPS that is not there.
@@ -29,10 +36,22 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
   helmet({
     contentSecurityPolicy: {
       directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
+        ...(options.scope === 'docs'
+          ? {
+              defaultSrc: [`'self'`],
+              styleSrc: [`'self'`, `'unsafe-inline'`],
+              imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+              scriptSrc: [`'self'`, `'unsafe-inline'`],
+            }
+          : {
+              defaultSrc: [`'self'`],
+              scriptSrc: [`'self'`],
+              styleSrc: [`'self'`],
+              imgSrc: [`'self'`, 'data:'],
+              connectSrc: [`'self'`],
+              formAction: [`'self'`],
+              frameAncestors: [`'none'`],
+            }),
         upgradeInsecureRequests: options.httpsOnly ? [] : null,
       },
     },

@@ -46,6 +46,15 @@ export class AppVariables {
   @Min(0)
   @Max(120_000)
   SHUTDOWN_DRAIN_MS?: number;
+  /** Serve the hosted account pages (/verify-email, /reset-password, /accept-invitation) the emails link to. */
+  @Transform(toBool)
+  @IsBoolean()
+  PAGES_ENABLED = true;
+
+  /** Let a login ask for its token in an HttpOnly cookie (`"cookie": true`); the admin console needs it. */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_COOKIES = false;
 }
 
 export interface AppSlice {
@@ -60,6 +69,10 @@ export interface AppSlice {
   httpsOnly: boolean;
   /** SHUTDOWN_DRAIN_MS: not-ready but serving, between SIGTERM and closing. */
   shutdownDrainMs: number;
+  /** The hosted account pages are served (else those paths are 404; the emailed links stay as they are). */
+  pagesEnabled: boolean;
+  /** Logins may set their token in the `__Host-medisync_session` cookie (src/auth/cookie-auth.ts). */
+  authCookies: boolean;
 }
 
 export function appSlice(v: AppVariables): AppSlice {
@@ -71,5 +84,7 @@ export function appSlice(v: AppVariables): AppSlice {
     dataDir: v.DATA_DIR,
     httpsOnly: v.HTTPS_ONLY,
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS ?? (v.NODE_ENV === 'production' ? 5000 : 0),
+    pagesEnabled: v.PAGES_ENABLED,
+    authCookies: v.AUTH_COOKIES,
   };
 }

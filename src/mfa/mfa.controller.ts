@@ -1,6 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LoginClient, LoginClientInfo } from '../auth/auth.service';
+import { requireCookieSessions, withSessionCookie } from '../auth/cookie-auth';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { Auth, Public } from '../auth/decorators';
 import { LoginResponseDto } from '../auth/dto/auth.dto';
 import { CurrentUser, Principal } from '../auth/principal';
@@ -23,7 +27,10 @@ const BOTH_FACTORS_400 = 'VALIDATION_ERROR: password is incorrect, or code is in
 @ApiTags('mfa')
 @Controller()
 export class MfaController {
-  constructor(private readonly mfa: MfaService) {}
+  constructor(
+    private readonly mfa: MfaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * Starts enrolment with an authenticator app: a new secret, pending until confirmed (a pending one is
@@ -103,8 +110,14 @@ export class MfaController {
     415,
     [429, 'RATE_LIMITED (per IP), or ACCOUNT_LOCKED (the login lockout, to which wrong codes count); see Retry-After'],
   )
-  loginMfa(@Body() dto: LoginMfaDto, @LoginClientInfo() client: LoginClient): Promise<LoginResponseDto> {
-    return this.mfa.loginWithSecondFactor(dto, client);
+  async loginMfa(
+    @Body() dto: LoginMfaDto,
+    @LoginClientInfo() client: LoginClient,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResponseDto> {
+    requireCookieSessions(dto.cookie, this.config);
+    const { cookie, ...step } = dto;
+    return withSessionCookie(await this.mfa.loginWithSecondFactor(step, client), cookie, reply, this.config);
   }
 }
 

@@ -42,7 +42,7 @@ export class VerificationService implements OnModuleDestroy {
 
   private async mailVerificationLink(user: Pick<User, 'id' | 'email' | 'firstName'>): Promise<void> {
     const { token } = await this.tokens.issue('email_verification', user.id);
-    const link = `${this.config.appUrl}/api/verification/verify?token=${encodeURIComponent(token)}`;
+    const link = `${this.config.appUrl}/verify-email?token=${encodeURIComponent(token)}`;
     await this.mail.send(verificationMail(user.email, user.firstName, link));
   }
 

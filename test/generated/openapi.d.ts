@@ -323,134 +323,10 @@ export interface paths {
     put?: never;
     /**
      * Log out (revoke this token)
-     * @description Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards.
+     * @description Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. The browser session cookie, if sent, is cleared.
      */
     post: operations['logout'];
     delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/mfa/totp/setup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Set up an authenticator app (TOTP)
-     * @description Starts enrolment with an authenticator app: a new secret, pending until confirmed (a pending one is
-     *     replaced). The bearer is an access token, or the enrolment mfaToken of MFA_ENROLLMENT_REQUIRED.
-     */
-    post: operations['setupTotp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/mfa/totp/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Confirm the authenticator app and turn MFA on
-     * @description The app's first code turns MFA on and returns 10 recovery codes, shown only now. Confirmed with the
-     *     enrolment mfaToken, the response also has `login` (a token with `amr` ["pwd","otp"]).
-     */
-    post: operations['confirmTotp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/mfa/recovery-codes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Issue new recovery codes
-     * @description A fresh set of 10 recovery codes; the earlier ones stop working. Needs the password and a current code.
-     */
-    post: operations['regenerateRecoveryCodes'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/mfa/totp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Turn multi-factor authentication off
-     * @description Turns MFA off (password and a current code); the user's other sessions end. Refused while the role requires MFA.
-     */
-    delete: operations['disableTotp'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/login/mfa': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Complete a login with a second factor
-     * @description The second step of a login that answered 401 MFA_REQUIRED: its mfaToken with a current code or a
-     *     recovery code. The mfaToken lives 5 minutes, is used once, and dies after 5 wrong codes; wrong
-     *     codes count toward the login lockout like wrong passwords.
-     */
-    post: operations['loginMfa'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/admin/users/{id}/mfa': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Reset a user’s multi-factor authentication (admin)
-     * @description Removes a user's second factor (lost phone and recovery codes): the secret, recovery codes and pending mfaTokens; their sessions end.
-     */
-    delete: operations['adminResetMfa'];
     options?: never;
     head?: never;
     patch?: never;
@@ -707,186 +583,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/fhir/R4/metadata': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * FHIR CapabilityStatement
-     * @description FHIR CapabilityStatement
-     */
-    get: operations['fhirCapabilities'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/Patient': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Search Patient
-     * @description The patients the caller may see: a doctor's own, a patient's own record, every one for admin.
-     */
-    get: operations['fhirSearchPatient'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/Patient/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Read Patient
-     * @description Read Patient
-     */
-    get: operations['fhirReadPatient'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/Patient/{id}/$everything': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Patient $everything
-     * @description The patient's right of access in one call: the patient, their doctor, their appointments and records.
-     */
-    get: operations['fhirPatientEverything'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/Appointment': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Search Appointment
-     * @description The appointments the caller may see, by start time.
-     */
-    get: operations['fhirSearchAppointment'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/Appointment/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Read Appointment
-     * @description Read Appointment
-     */
-    get: operations['fhirReadAppointment'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/DocumentReference': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Search DocumentReference (medical records)
-     * @description The medical records the caller may see, newest first.
-     */
-    get: operations['fhirSearchDocumentReference'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/DocumentReference/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Read DocumentReference (a medical record)
-     * @description Read DocumentReference (a medical record)
-     */
-    get: operations['fhirReadDocumentReference'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/fhir/R4/Practitioner/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Read Practitioner (a doctor)
-     * @description A doctor: the doctor themself, their patients and admins may read it.
-     */
-    get: operations['fhirReadPractitioner'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/health/live': {
     parameters: {
       query?: never;
@@ -1042,8 +738,7 @@ export interface components {
         | 'ROLE_REQUIRED'
         | 'SUBSCRIPTION_REQUIRED'
         | 'NOT_OWNER'
-        | 'MFA_REQUIRED'
-        | 'MFA_ENROLLMENT_REQUIRED'
+        | 'CSRF_INVALID'
         | 'NOT_FOUND'
         | 'EMAIL_TAKEN'
         | 'CONFLICT'
@@ -1059,11 +754,6 @@ export interface components {
         | 'SERVICE_UNAVAILABLE';
       /** @description Only for VALIDATION_ERROR. */
       details?: components['schemas']['ErrorDetailDto'][];
-      /**
-       * @description Only with MFA_REQUIRED from POST /api/login (for POST /api/login/mfa) and MFA_ENROLLMENT_REQUIRED
-       *     (a bearer for POST /api/mfa/totp/setup and /confirm only); single purpose, 5 minutes.
-       */
-      mfaToken?: string;
       /** @description Human-readable message. */
       error: string;
       statusCode: number;
@@ -1088,8 +778,6 @@ export interface components {
       firstName: string;
       lastName: string;
       emailVerified: boolean;
-      /** @description Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
-      mfaEnabled: boolean;
     };
     UserResponseDto: {
       /**
@@ -1156,8 +844,6 @@ export interface components {
       firstName: string;
       lastName: string;
       emailVerified: boolean;
-      /** @description Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
-      mfaEnabled: boolean;
       disabled: boolean;
     };
     AdminUserPageDto: {
@@ -1186,7 +872,7 @@ export interface components {
       /** @enum {string} */
       id: 'basic' | 'professional' | 'enterprise';
       /** @description What the plan unlocks while the subscription is active. */
-      features: ('appointments' | 'ai' | 'analytics' | 'fhir')[];
+      features: ('appointments' | 'ai' | 'analytics')[];
       name: string;
       description: string;
     };
@@ -1208,7 +894,7 @@ export interface components {
       /** Format: date-time */
       currentPeriodEnd: string;
       /** @description What it unlocks now (empty when not active). */
-      features: ('appointments' | 'ai' | 'analytics' | 'fhir')[];
+      features: ('appointments' | 'ai' | 'analytics')[];
       /**
        * Format: date-time
        * @description When this state began.
@@ -1352,14 +1038,19 @@ export interface components {
        * @default false
        */
       remember?: boolean;
+      /**
+       * @description Browsers (needs AUTH_COOKIES=true, else 400 naming `cookie`): set the token in the HttpOnly cookie
+       *     `__Host-medisync_session` instead of the body, and answer with a `csrfToken` that every unsafe
+       *     request authenticated by the cookie must send as `X-CSRF-Token` (else 403 `CSRF_INVALID`).
+       * @default false
+       */
+      cookie?: boolean;
     };
     PermissionsDto: {
       canManageUsers: boolean;
       canCreateAppointments: boolean;
       canUseAiFeatures: boolean;
       canViewAnalytics: boolean;
-      /** @description May read the FHIR R4 interface (/fhir/R4): doctors on a plan with `fhir`, patients (their own data), admins. */
-      canAccessFhirResources: boolean;
     };
     LoginResponseDto: {
       /**
@@ -1368,10 +1059,12 @@ export interface components {
        */
       success: true;
       /**
-       * @description HS256 JWT for the Authorization: Bearer header.
+       * @description The JWT for the Authorization: Bearer header; absent with `cookie: true` (it is in the cookie, out of scripts' reach).
        * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>
        */
-      token: string;
+      token?: string;
+      /** @description Only with `cookie: true`: send it as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE authenticated by the cookie. */
+      csrfToken?: string;
       /** Format: uuid */
       uid: string;
       /** @example Dr. */
@@ -1387,78 +1080,6 @@ export interface components {
       lastName: string;
       emailVerified: boolean;
       permissions: components['schemas']['PermissionsDto'];
-    };
-    MfaPasswordDto: {
-      /**
-       * Format: password
-       * @example Correct-Horse-9
-       */
-      password: string;
-    };
-    TotpSetupResponseDto: {
-      /**
-       * @example true
-       * @enum {boolean}
-       */
-      success: true;
-      /** @description The secret in base32, for typing into an app by hand. Shown once; confirm with a code to turn MFA on. */
-      secret: string;
-      /** @description `otpauth://totp/<issuer>:<email>?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30` */
-      otpauthUri: string;
-      /** @description The same URI as a QR code, an SVG document. */
-      qrSvg: string;
-    };
-    MfaCodeDto: {
-      /**
-       * @description The 6-digit code the authenticator app shows now.
-       * @example 123456
-       */
-      code: string;
-    };
-    TotpConfirmResponseDto: {
-      /**
-       * @example true
-       * @enum {boolean}
-       */
-      success: true;
-      /** @description 10 one-time codes, shown only now (stored as hashes): each replaces a code once, e.g. when the phone is lost. */
-      recoveryCodes: string[];
-      /**
-       * @description Only when confirmed with the enrolment mfaToken (MFA_ENROLLMENT_REQUIRED at login): the login
-       *     that the enrolment completes, with `amr` ["pwd","otp"] in its token. With an access token, absent.
-       */
-      login?: components['schemas']['LoginResponseDto'];
-    };
-    MfaPasswordAndCodeDto: {
-      /**
-       * Format: password
-       * @example Correct-Horse-9
-       */
-      password: string;
-      /** @example 123456 */
-      code: string;
-    };
-    RecoveryCodesResponseDto: {
-      /**
-       * @example true
-       * @enum {boolean}
-       */
-      success: true;
-      /** @description 10 one-time codes, shown only now (stored as hashes): each replaces a code once, e.g. when the phone is lost. */
-      recoveryCodes: string[];
-    };
-    LoginMfaDto: {
-      /**
-       * @description The 6-digit code the authenticator app shows now.
-       * @example 123456
-       */
-      code?: string;
-      /**
-       * @description One of the recovery codes (case, spaces and dashes ignored); each works once.
-       * @example ABCD-EFGH-JKMN-PQRS
-       */
-      recoveryCode?: string;
-      mfaToken: string;
     };
     CreatePatientDto: {
       /**
@@ -1807,85 +1428,6 @@ export interface components {
       success: true;
       data: components['schemas']['AnalyticsSummaryDto'];
     };
-    FhirMetaDto: {
-      /** Format: date-time */
-      lastUpdated: string;
-      /** @description Changes whenever the resource does; also the ETag (W/"<versionId>"). */
-      versionId: string;
-    };
-    FhirResourceDto: {
-      /** @enum {string} */
-      resourceType: 'Patient' | 'Appointment' | 'DocumentReference' | 'Practitioner';
-      /**
-       * Format: uuid
-       * @description The same UUID as in the JSON API.
-       */
-      id: string;
-      meta: components['schemas']['FhirMetaDto'];
-    };
-    CapabilityStatementDto: {
-      /** @enum {string} */
-      resourceType: 'CapabilityStatement';
-      /** @enum {string} */
-      fhirVersion: '4.0.1';
-      /**
-       * @example [
-       *       "json"
-       *     ]
-       */
-      format: string[];
-    };
-    FhirCodingDto: {
-      system?: string;
-      code?: string;
-      display?: string;
-    };
-    FhirCodeableConceptDto: {
-      coding?: components['schemas']['FhirCodingDto'][];
-      text?: string;
-    };
-    OperationOutcomeIssueDto: {
-      /** @enum {string} */
-      severity: 'fatal' | 'error' | 'warning' | 'information';
-      /**
-       * @description FHIR IssueType, e.g. invalid, login, forbidden, not-found, not-supported, throttled, exception, transient.
-       * @example not-found
-       */
-      code: string;
-      /** @description Our contract's error code (system urn:medisync:error-code), e.g. VALIDATION_ERROR, TOKEN_EXPIRED. */
-      details?: components['schemas']['FhirCodeableConceptDto'];
-      /**
-       * @description What went wrong, for a person; never a stack trace or the request echoed back.
-       * @example Resource not found
-       */
-      diagnostics?: string;
-    };
-    OperationOutcomeDto: {
-      /** @enum {string} */
-      resourceType: 'OperationOutcome';
-      issue: components['schemas']['OperationOutcomeIssueDto'][];
-    };
-    BundleLinkDto: {
-      /** @enum {string} */
-      relation: 'self' | 'next' | 'previous';
-      /** Format: uri */
-      url: string;
-    };
-    BundleEntryDto: {
-      /** Format: uri */
-      fullUrl: string;
-      resource: components['schemas']['FhirResourceDto'];
-    };
-    BundleDto: {
-      /** @enum {string} */
-      resourceType: 'Bundle';
-      /** @enum {string} */
-      type: 'searchset';
-      link: components['schemas']['BundleLinkDto'][];
-      entry?: components['schemas']['BundleEntryDto'][];
-      /** @description Matches on every page. */
-      total: number;
-    };
     LiveDto: {
       /**
        * @example true
@@ -2058,7 +1600,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2095,7 +1637,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2145,7 +1687,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2204,7 +1746,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2264,7 +1806,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2316,7 +1858,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2399,7 +1941,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2436,7 +1978,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2497,7 +2039,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2863,7 +2405,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description INVALID_CREDENTIALS; or MFA_REQUIRED (right password, the account has MFA) with `mfaToken`: send it with a code to POST /api/login/mfa within 5 minutes */
+      /** @description INVALID_CREDENTIALS */
       401: {
         headers: {
           [name: string]: unknown;
@@ -2872,7 +2414,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED (only after a correct password); MFA_ENROLLMENT_REQUIRED (the role requires MFA, none is set up) with `mfaToken`, a bearer for POST /api/mfa/totp/setup and /confirm only */
+      /** @description EMAIL_NOT_VERIFIED (only after a correct password) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2931,396 +2473,8 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-    };
-  };
-  setupTotp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MfaPasswordDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TotpSetupResponseDto'];
-        };
-      };
-      /** @description VALIDATION_ERROR: password is incorrect */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED (also for a spent or expired enrolment mfaToken) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token) */
       403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description CONFLICT: multi-factor authentication is already on */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: the database is unreachable, or (production) DATA_ENCRYPTION_KEY is not set */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  confirmTotp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MfaCodeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TotpConfirmResponseDto'];
-        };
-      };
-      /** @description VALIDATION_ERROR: code is incorrect or already used */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED (also for a spent or expired enrolment mfaToken) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description EMAIL_NOT_VERIFIED */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description CONFLICT: nothing set up yet, or already on */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  regenerateRecoveryCodes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MfaPasswordAndCodeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RecoveryCodesResponseDto'];
-        };
-      };
-      /** @description VALIDATION_ERROR: password is incorrect, or code is incorrect or already used (counts toward the login lockout) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description EMAIL_NOT_VERIFIED */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description CONFLICT: multi-factor authentication is not on */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  disableTotp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MfaPasswordAndCodeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MessageDto'];
-        };
-      };
-      /** @description VALIDATION_ERROR: password is incorrect, or code is incorrect or already used (counts toward the login lockout) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description EMAIL_NOT_VERIFIED */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description CONFLICT: not on, or the role requires MFA (MFA_REQUIRED_ROLES) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  loginMfa: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginMfaDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LoginResponseDto'];
-        };
-      };
-      /** @description VALIDATION_ERROR: send mfaToken and exactly one of code and recoveryCode */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description INVALID_CREDENTIALS: the code is wrong or already used, or the recovery code is wrong or spent */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description TOKEN_USED_OR_EXPIRED: the mfaToken is used, expired (5 minutes) or had 5 wrong codes; log in again */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description RATE_LIMITED (per IP), or ACCOUNT_LOCKED (the login lockout, to which wrong codes count); see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  adminResetMfa: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MessageDto'];
-        };
-      };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description EMAIL_NOT_VERIFIED, MFA_REQUIRED (the token's login used no second factor; when MFA_REQUIRED_ROLES includes admin), ROLE_REQUIRED (needs admin; admin passes) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description NOT_FOUND: no such user */
-      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -3370,7 +2524,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3420,7 +2574,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3477,7 +2631,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3534,7 +2688,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3595,7 +2749,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3665,7 +2819,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3824,7 +2978,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3874,7 +3028,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3940,7 +3094,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4001,7 +3155,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4070,7 +3224,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4131,7 +3285,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4198,7 +3352,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs patient; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs patient; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4248,7 +3402,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4325,7 +3479,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4389,924 +3543,13 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with analytics; admin exempt) */
+      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with analytics; admin exempt) */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  fhirCapabilities: {
-    parameters: {
-      query?: {
-        /** @description `json` (or a JSON media type); XML is refused with 415 */
-        _format?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['CapabilityStatementDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirSearchPatient: {
-    parameters: {
-      query?: {
-        /** @description Family or given name starts with (case-insensitive); commas: any of */
-        name?: string;
-        /** @description Family name starts with */
-        family?: string;
-        /** @description Given name starts with */
-        given?: string;
-        /** @description Date of birth, with prefix eq, ge, gt, le or lt (e.g. ge1980-01-01); repeatable */
-        birthdate?: string;
-        /** @description urn:ietf:rfc:3986|urn:uuid:<id> */
-        identifier?: string;
-        /** @description Page size: default 20; more than 100 is served as 100 */
-        _count?: number;
-        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
-        _offset?: number;
-        /** @description `json` (or a JSON media type); XML is refused with 415 */
-        _format?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A searchset Bundle of Patient */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['BundleDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirReadPatient: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A Patient, with ETag and Last-Modified */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['FhirResourceDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description NOT_FOUND: no such patient (or archived)
-       *
-       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
-       */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirPatientEverything: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A searchset Bundle: Patient, Practitioner, Appointment and DocumentReference (not paged) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['BundleDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description NOT_FOUND: no such patient (or archived)
-       *
-       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
-       */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirSearchAppointment: {
-    parameters: {
-      query?: {
-        /** @description Patient/<id> or <id>; commas: any of */
-        patient?: string;
-        /** @description Start, with prefix eq, ge, gt, le or lt; repeat for a range (date=ge2026-03-01&date=le2026-03-31) */
-        date?: string;
-        /** @description booked, fulfilled or cancelled (our planned, finished, canceled); commas: any of */
-        status?: string;
-        /** @description Page size: default 20; more than 100 is served as 100 */
-        _count?: number;
-        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
-        _offset?: number;
-        /** @description `json` (or a JSON media type); XML is refused with 415 */
-        _format?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A searchset Bundle of Appointment */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['BundleDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirReadAppointment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description An Appointment, with ETag and Last-Modified */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['FhirResourceDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description NOT_FOUND: no such appointment (or archived)
-       *
-       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
-       */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirSearchDocumentReference: {
-    parameters: {
-      query?: {
-        /** @description Patient/<id> or <id>; commas: any of */
-        patient?: string;
-        /** @description A LOINC document code, e.g. http://loinc.org|11506-3 (see docs/fhir.md); commas: any of */
-        type?: string;
-        /** @description Page size: default 20; more than 100 is served as 100 */
-        _count?: number;
-        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
-        _offset?: number;
-        /** @description `json` (or a JSON media type); XML is refused with 415 */
-        _format?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A searchset Bundle of DocumentReference */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['BundleDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirReadDocumentReference: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A DocumentReference, the text as a base64 text/plain attachment */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['FhirResourceDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the record named by id is not the caller's, nor about the calling patient; admin passes)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description NOT_FOUND: no such record (or archived)
-       *
-       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
-       */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-    };
-  };
-  fhirReadPractitioner: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A Practitioner: name, and the specialty as a qualification */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['FhirResourceDto'];
-        };
-      };
-      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED
-       *
-       *     OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token
-       */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), SUBSCRIPTION_REQUIRED (an active plan with fhir; admin, patient exempt), NOT_OWNER (the doctor named by id is not the caller's, nor about the calling patient; admin passes)
-       *
-       *     OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not)
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /**
-       * @description NOT_FOUND: no such doctor (or archived)
-       *
-       *     OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart)
-       */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
-        };
-      };
-      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
     };

@@ -66,6 +66,16 @@ export class LoginDto {
   @IsBoolean()
   @ApiProperty({ required: false, default: false })
   remember?: boolean;
+
+  /**
+   * Browsers (needs AUTH_COOKIES=true, else 400 naming `cookie`): set the token in the HttpOnly cookie
+   * `__Host-medisync_session` instead of the body, and answer with a `csrfToken` that every unsafe
+   * request authenticated by the cookie must send as `X-CSRF-Token` (else 403 `CSRF_INVALID`).
+   */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: false })
+  cookie?: boolean;
 }
 
 export class PermissionsDto implements Permissions {
@@ -78,9 +88,12 @@ export class PermissionsDto implements Permissions {
 }
 
 export class LoginResponseDto extends SuccessDto {
-  /** HS256 JWT for the Authorization: Bearer header. */
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>' })
-  token: string;
+  /** The JWT for the Authorization: Bearer header; absent with `cookie: true` (it is in the cookie, out of scripts' reach). */
+  @ApiProperty({ required: false, example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>' })
+  token?: string;
+  /** Only with `cookie: true`: send it as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE authenticated by the cookie. */
+  @ApiProperty({ required: false })
+  csrfToken?: string;
   @ApiProperty({ format: 'uuid' })
   uid: string;
   @ApiProperty({ nullable: true, type: String, example: 'Dr.' })

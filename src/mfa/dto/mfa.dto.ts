@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { LoginResponseDto } from '../../auth/dto/auth.dto';
 import { SuccessDto } from '../../common/common.dto';
 
@@ -52,6 +52,12 @@ export class LoginMfaDto {
   @MaxLength(64)
   @ApiProperty({ required: false, example: 'ABCD-EFGH-JKMN-PQRS' })
   recoveryCode?: string;
+
+  /** As on POST /api/login: the token in the HttpOnly session cookie and a `csrfToken` in the body (needs AUTH_COOKIES=true). */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: false })
+  cookie?: boolean;
 }
 
 export class TotpSetupResponseDto extends SuccessDto {
