@@ -180,7 +180,7 @@ describe('multi-factor authentication (TOTP)', () => {
     const actions = (await auditActions(ctx, doctor.uid)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['mfa.enabled', 'mfa.failed', 'mfa.challenged', 'login.succeeded']));
     const succeeded = (await auditActions(ctx, doctor.uid)).filter((e) => e.action === 'login.succeeded').pop();
-    expect(succeeded?.details).toEqual({ remember: true, amr: ['pwd', 'otp'] });
+    expect(succeeded?.details).toEqual({ remember: true, amr: ['pwd', 'otp'], sessionId: expect.any(String) });
   });
 
   it('a code is accepted once: the same code on a second login is refused (and audited)', async () => {
@@ -291,8 +291,16 @@ describe('multi-factor authentication (TOTP)', () => {
     );
   });
 
-  it('turning MFA off needs the password and a current code, and is audited', async () => {
+  it('turning MFA off needs the password and a current code, ends the user’s other sessions, and is audited', async () => {
     const doctor = await enrolledDoctor(ctx);
+    // a second session, signed in with a recovery code
+    const other = (
+      await ctx.http
+        .post('/api/login/mfa')
+        .send({ mfaToken: await mfaTokenFor(ctx, doctor.email), recoveryCode: doctor.recoveryCodes[0] })
+        .expect(200)
+    ).body.token as string;
+    await ctx.http.get('/api/users/me').set(bearer(other)).expect(200);
     const wrong = await ctx.http
       .delete('/api/mfa/totp')
       .set(bearer(doctor.token))
@@ -310,6 +318,7 @@ describe('multi-factor authentication (TOTP)', () => {
       .send({ password: PASSWORD, code: await freshCode(doctor.secret) })
       .expect(200);
     expect((await ctx.http.get('/api/users/me').set(bearer(doctor.token)).expect(200)).body.user.mfaEnabled).toBe(false);
+    expectEnvelope((await ctx.http.get('/api/users/me').set(bearer(other)).expect(401)).body, 401, 'TOKEN_REVOKED');
     const login = await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200);
     expect(claimsOf(login.body.token).amr).toEqual(['pwd']);
     expect(
@@ -333,6 +342,8 @@ describe('multi-factor authentication (TOTP)', () => {
     expectEnvelope((await ctx.http.delete(`/api/admin/users/${randomUUID()}/mfa`).set(bearer(admin)).expect(404)).body, 404, 'NOT_FOUND');
     const reset = await ctx.http.delete(`/api/admin/users/${doctor.uid}/mfa`).set(bearer(admin)).expect(200);
     expect(reset.body).toEqual({ success: true, message: 'Multi-factor authentication was reset' });
+    // every session of the user ends with it
+    expectEnvelope((await ctx.http.get('/api/users/me').set(bearer(doctor.token)).expect(401)).body, 401, 'TOKEN_REVOKED');
     // a pending mfaToken dies with it
     await ctx.http
       .post('/api/login/mfa')
@@ -353,9 +364,16 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
   const ADMIN = { email: 'policy.root@example.org', password: 'Adm1n-Passw0rd' };
   let ctx: TestContext;
   let adminId: string;
+  let sessionId: string;
   beforeAll(async () => {
     ctx = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, MFA_REQUIRED_ROLES: 'admin' });
     [{ id: adminId }] = await sqlOn<{ id: string }>(ctx.db, `SELECT id FROM users WHERE email = $1`, [ADMIN.email]);
+    // a session as a password-only login would have had before the policy (tokens name their session)
+    [{ id: sessionId }] = await sqlOn<{ id: string }>(
+      ctx.db,
+      `INSERT INTO sessions (user_id, expires_at, token_version) VALUES ($1, now() + interval '1 hour', 0) RETURNING id`,
+      [adminId],
+    );
   });
   afterAll(async () => {
     await ctx.close();
@@ -368,6 +386,7 @@ describe('MFA_REQUIRED_ROLES=admin: admins enrol before anything else, and admin
       userId: adminId,
       role: 'admin',
       jti: randomUUID(),
+      sid: sessionId,
       tv: 0,
       iat,
       exp: iat + 600,

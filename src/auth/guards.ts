@@ -58,9 +58,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       if (!same(String(header).replace(/^Bearer +/i, ''), this.config.metricsToken!)) throw new AppException('TOKEN_INVALID');
       return true;
     }
-    const bearer = BEARER.exec(header)![1];
+    // (a cookie session has no header: its token is a JWT)
+    const bearer = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
     // an enrolment mfaToken is opaque (no dots); every access token is a JWT (with dots)
-    if (rule.mfaEnrolment && !bearer.includes('.')) {
+    if (rule.mfaEnrolment && bearer !== undefined && !bearer.includes('.')) {
       const principal = await this.secondFactor.get().enrolmentPrincipal(bearer);
       if (!principal) throw new AppException('TOKEN_INVALID');
       context.switchToHttp().getRequest<{ user?: Principal }>().user = principal;
