@@ -167,8 +167,17 @@ export function openApiDocument(app: INestApplication, options: OpenApiOptions):
         VERSIONING_POLICY,
       ].join('\n'),
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addServer(options.appUrl, 'This deployment (APP_URL)')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A JWT (JWS) from `POST /api/login`, following the JWT best current practices of RFC8725: one algorithm per key, `none` and other algorithms refused, `iss`, `exp` (and `aud` when configured) checked.',
+      },
+      'bearer',
+    )
+    .addServer(options.appUrl, 'This deployment (APP_URL): local, staging or production, as configured')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT');
   for (const [name, description] of Object.entries(TAGS)) config.addTag(name, description);
   const built = config.build();
@@ -176,7 +185,9 @@ export function openApiDocument(app: INestApplication, options: OpenApiOptions):
   const document = SwaggerModule.createDocument(app, built, {
     operationIdFactory: (_controller, method) => method,
   });
+  for (const server of document.servers ?? []) Object.assign(server, { 'x-internal': false });
   completeDocument(document, listRoutes(controllersOf(app), options.globalPrefix));
+  boundIntegers(document);
   return document;
 }
 
@@ -254,8 +265,15 @@ export function completeDocument(document: OpenAPIObject, routes: Route[]): void
 
     if (envelope) {
       const derived: ErrorEntry[] = [];
-      if (hasBody || (op.parameters ?? []).length > 0)
-        derived.push({ status: 400, code: 'VALIDATION_ERROR', note: 'VALIDATION_ERROR: the body or a parameter is invalid (see details)' });
+      // any route: an undecodable path or a malformed JSON body is refused before the handler
+      derived.push({
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        note:
+          hasBody || (op.parameters ?? []).length > 0
+            ? 'VALIDATION_ERROR: the body or a parameter is invalid (see details)'
+            : 'VALIDATION_ERROR: the path or a sent body is malformed (see details)',
+      });
       if (!auth.public) for (const code of AUTH_CODES) derived.push({ status: 401, code, note: `${code}` });
       if (!auth.public && !auth.metricsToken) {
         if (auth.verified)
@@ -311,7 +329,8 @@ export function completeDocument(document: OpenAPIObject, routes: Route[]): void
 
     // headers on every response: the request id, and the rate-limit headers where the limit applies
     for (const [status, response] of Object.entries(op.responses)) {
-      const counted = limit !== 'none' && status !== '413' && status !== '415';
+      // also on 413/415, where they are absent (the request was refused before it was counted): optional headers
+      const counted = limit !== 'none';
       response.headers = {
         ...(response.headers ?? {}),
         'X-Request-Id': headerRef('X-Request-Id'),
@@ -519,7 +538,7 @@ export function exampleOf(schema: Schema, schemas: Record<string, Schema>, depth
     const item = exampleOf((schema.items ?? {}) as Schema, schemas, depth + 1, name);
     return item === undefined ? [] : [item];
   }
-  if (type === 'integer' || type === 'number') return (schema.minimum) ?? 1;
+  if (type === 'integer' || type === 'number') return schema.minimum ?? 1;
   if (type === 'boolean') return true;
   if (type === 'string') {
     switch (schema.format) {
@@ -539,4 +558,20 @@ export function exampleOf(schema: Schema, schemas: Record<string, Schema>, depth
     return 'text'.padEnd(min, 'x');
   }
   return undefined;
+}
+
+/** Every integer is a 32-bit, non-negative one unless its schema says otherwise (ids are UUIDs; integers are counts and statuses). */
+function boundIntegers(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) boundIntegers(item);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Json;
+  if (schema.type === 'integer') {
+    schema.format ??= 'int32';
+    schema.minimum ??= 0;
+    schema.maximum ??= 2_147_483_647;
+  }
+  for (const value of Object.values(schema)) boundIntegers(value);
 }

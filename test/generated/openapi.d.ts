@@ -690,6 +690,7 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       /**
+       * Format: int32
        * @description How many times it happened: more than 1 when repeats by the same principal on the same route within
        *     a minute were coalesced into this event (`access.denied`, `password.reset_requested`).
        * @example 1
@@ -697,9 +698,23 @@ export interface components {
       count: number;
     };
     PageMetaDto: {
+      /**
+       * Format: int32
+       * @description The page returned, from 1.
+       * @example 1
+       */
       page: number;
+      /**
+       * Format: int32
+       * @description Rows per page.
+       * @example 20
+       */
       limit: number;
-      /** @description Rows matching the query, on every page. */
+      /**
+       * Format: int32
+       * @description Rows matching the query, on every page.
+       * @example 1
+       */
       total: number;
     };
     AuditEventPageDto: {
@@ -751,11 +766,16 @@ export interface components {
         | 'INTERNAL_ERROR'
         | 'UPSTREAM_ERROR'
         | 'SERVICE_UNAVAILABLE';
+      /**
+       * Format: int32
+       * @description The HTTP status, repeated.
+       * @example 400
+       */
+      statusCode: number;
       /** @description Only for VALIDATION_ERROR. */
       details?: components['schemas']['ErrorDetailDto'][];
       /** @description Human-readable message. */
       error: string;
-      statusCode: number;
       /** @description Also sent as the X-Request-Id header; quote it when reporting a problem. */
       requestId: string;
     };
@@ -1392,11 +1412,27 @@ export interface components {
        * @example 2026-11
        */
       month: string;
+      /**
+       * Format: int32
+       * @example 3
+       */
       count: number;
     };
     AppointmentsByStatusDto: {
+      /**
+       * Format: int32
+       * @example 3
+       */
       planned: number;
+      /**
+       * Format: int32
+       * @example 3
+       */
       finished: number;
+      /**
+       * Format: int32
+       * @example 3
+       */
       canceled: number;
     };
     AnalyticsSummaryDto: {
@@ -1405,9 +1441,17 @@ export interface components {
        * @enum {string}
        */
       scope: 'doctor' | 'system';
-      appointmentsByMonth: components['schemas']['MonthCountDto'][];
+      /**
+       * Format: int32
+       * @example 3
+       */
       patients: number;
+      /**
+       * Format: int32
+       * @example 3
+       */
       appointments: number;
+      appointmentsByMonth: components['schemas']['MonthCountDto'][];
       appointmentsByStatus: components['schemas']['AppointmentsByStatusDto'];
     };
     AnalyticsSummaryResponseDto: {
@@ -1537,7 +1581,18 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description The id of this request (a well-formed incoming `X-Request-Id` is echoed); also the error body’s `requestId`. */
+    'X-Request-Id': string;
+    /** @description Requests this client IP may make in the current window of the route’s limit (absent when the request was refused before it was counted: 413, 415, malformed JSON). */
+    'X-RateLimit-Limit': number;
+    /** @description Requests left in the current window (0 on a 429). */
+    'X-RateLimit-Remaining': number;
+    /** @description Seconds until the window resets (on a 429: until requests are accepted again). */
+    'X-RateLimit-Reset': number;
+    /** @description Seconds to wait before retrying. */
+    'Retry-After': number;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1545,18 +1600,20 @@ export interface operations {
   listAuditEvents: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
+        /** @description At or after this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
+        from?: string;
+        /** @description Before this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
+        to?: string;
         /** @description An action, or a prefix of one: `login` matches `login.succeeded`, `login.failed` and `login.locked`. */
         action?: string;
         /** @description Who acted (user id). */
         actorId?: string;
         /** @description Whom or what the action was about (user id). */
         targetId?: string;
-        /** @description At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
-        from?: string;
-        /** @description Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
-        to?: string;
       };
       header?: never;
       path?: never;
@@ -1564,39 +1621,175 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List audit events. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "action": "login.failed",
+           *           "actorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "targetId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "targetType": "user",
+           *           "ip": "text",
+           *           "userAgent": "text",
+           *           "requestId": "text",
+           *           "details": {},
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "count": 1
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AuditEventPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1610,30 +1803,165 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read my account. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "user": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "email": "dr.jane.doe@example.org",
+           *         "role": "doctor",
+           *         "title": "text",
+           *         "specialty": "text",
+           *         "ehr_system_type": "text",
+           *         "ehr_system_name": "text",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1651,48 +1979,207 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Update my profile. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "user": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "email": "dr.jane.doe@example.org",
+           *         "role": "doctor",
+           *         "title": "text",
+           *         "specialty": "text",
+           *         "ehr_system_type": "text",
+           *         "ehr_system_name": "text",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1710,48 +2197,194 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Change my password. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: newPassword breaks the rule, or currentPassword is incorrect */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
+      /** @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1759,7 +2392,9 @@ export interface operations {
   adminListUsers: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
         /** @description Matches part of the email, first name, last name or full name, in any letter case. */
         q?: string;
@@ -1770,39 +2405,177 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List users (admin). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "email": "dr.jane.doe@example.org",
+           *           "role": "doctor",
+           *           "title": "text",
+           *           "specialty": "text",
+           *           "ehr_system_type": "text",
+           *           "ehr_system_name": "text",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "updatedAt": "2026-03-02T09:30:00.000Z",
+           *           "firstName": "Jane",
+           *           "lastName": "Doe",
+           *           "emailVerified": true,
+           *           "disabled": true
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminUserPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1812,6 +2585,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -1822,66 +2596,254 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Change a user’s role or disable them (admin). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "user": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "email": "dr.jane.doe@example.org",
+           *         "role": "doctor",
+           *         "title": "text",
+           *         "specialty": "text",
+           *         "ehr_system_type": "text",
+           *         "ehr_system_name": "text",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true,
+           *         "disabled": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminUserResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such user */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
         };
       };
       /** @description CONFLICT: that would leave no active admin */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1895,12 +2857,119 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List subscription plans. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "basic",
+           *           "features": [
+           *             "appointments"
+           *           ],
+           *           "name": "text",
+           *           "description": "text"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['PlansResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1914,30 +2983,163 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read my subscription. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "subscription": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "plan": "basic",
+           *         "status": "trialing",
+           *         "currentPeriodEnd": "2026-03-02T09:30:00.000Z",
+           *         "features": [
+           *           "appointments"
+           *         ],
+           *         "since": "2026-03-02T09:30:00.000Z",
+           *         "active": true,
+           *         "isTrial": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubscriptionResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1951,39 +3153,188 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Created: Start the free trial. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "subscription": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "plan": "basic",
+           *         "status": "trialing",
+           *         "currentPeriodEnd": "2026-03-02T09:30:00.000Z",
+           *         "features": [
+           *           "appointments"
+           *         ],
+           *         "since": "2026-03-02T09:30:00.000Z",
+           *         "active": true,
+           *         "isTrial": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubscriptionResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description CONFLICT: the trial was already used, or a subscription is active */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1993,6 +3344,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -2003,57 +3355,230 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Grant or change a subscription (admin). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "subscription": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "plan": "basic",
+           *         "status": "trialing",
+           *         "currentPeriodEnd": "2026-03-02T09:30:00.000Z",
+           *         "features": [
+           *           "appointments"
+           *         ],
+           *         "since": "2026-03-02T09:30:00.000Z",
+           *         "active": true,
+           *         "isTrial": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubscriptionResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such user */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2061,6 +3586,7 @@ export interface operations {
   verifyEmailLink: {
     parameters: {
       query: {
+        /** @description The token from the emailed link (single use, 24 hours). */
         token: string;
       };
       header?: never;
@@ -2069,30 +3595,131 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Verify an email address (emailed link). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "emailVerified": true
+           *     }
+           */
           'application/json': components['schemas']['VerifiedResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2110,39 +3737,173 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Verify an email address. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "emailVerified": true
+           *     }
+           */
           'application/json': components['schemas']['VerifiedResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2160,39 +3921,152 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: Send a new verification link. */
       202: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: too many requests from this client; see Retry-After */
+      /** @description RATE_LIMITED: this route’s own stricter per-IP limit (RATE_LIMIT_VERIFICATION_RESEND) is reached; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2210,39 +4084,152 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: Request a password reset link. */
       202: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: too many requests from this client; see Retry-After */
+      /** @description RATE_LIMITED: this route’s own stricter per-IP limit (RATE_LIMIT_PASSWORD_FORGOT) is reached; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2260,39 +4247,173 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Set a new password with a reset token. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR (password names the rule) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2310,57 +4431,175 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Register a doctor account. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "emailVerified": false,
+           *       "email": "dr.jane.doe@example.org"
+           *     }
+           */
           'application/json': components['schemas']['RegisterResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (password names the rule) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description EMAIL_TAKEN */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_TAKEN';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: too many requests from this client; see Retry-After */
+      /** @description RATE_LIMITED: this route’s own stricter per-IP limit (RATE_LIMIT_REGISTER) is reached; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2378,61 +4617,207 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Log in. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "token": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "userTitle": "Dr.",
+           *       "role": "doctor",
+           *       "expiresAt": "2026-03-02T09:30:00.000Z",
+           *       "firstName": "Jane",
+           *       "lastName": "Doe",
+           *       "emailVerified": true,
+           *       "permissions": {
+           *         "canManageUsers": true,
+           *         "canCreateAppointments": true,
+           *         "canUseAiFeatures": true,
+           *         "canViewAnalytics": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['LoginResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description INVALID_CREDENTIALS */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INVALID_CREDENTIALS';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
       /** @description EMAIL_NOT_VERIFIED (only after a correct password) */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /**
-       * @description RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After
-       *
-       *     RATE_LIMITED: too many requests from this client; see Retry-After
-       */
+      /** @description RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED' | 'ACCOUNT_LOCKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2446,21 +4831,131 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Log out (revoke this token). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2468,7 +4963,9 @@ export interface operations {
   listPatients: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
         /** @description Part of the first, last or full name, any letter case. */
         q?: string;
@@ -2479,39 +4976,174 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List my patients. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "dateOfBirth": "1980-04-12",
+           *           "email": "dr.jane.doe@example.org",
+           *           "phone": "text",
+           *           "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "updatedAt": "2026-03-02T09:30:00.000Z",
+           *           "firstName": "Jane",
+           *           "lastName": "Doe",
+           *           "hasPortalAccount": true
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2529,48 +5161,209 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Create a patient. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "dateOfBirth": "1980-04-12",
+           *         "email": "dr.jane.doe@example.org",
+           *         "phone": "text",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "hasPortalAccount": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2580,54 +5373,197 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read a patient. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "dateOfBirth": "1980-04-12",
+           *         "email": "dr.jane.doe@example.org",
+           *         "phone": "text",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "hasPortalAccount": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2637,54 +5573,186 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Delete (archive) a patient. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2694,6 +5762,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -2704,57 +5773,232 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Update a patient. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "dateOfBirth": "1980-04-12",
+           *         "email": "dr.jane.doe@example.org",
+           *         "phone": "text",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "hasPortalAccount": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2764,6 +6008,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -2774,84 +6019,268 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: Invite a patient to the portal. */
       202: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "expiresAt": "2026-03-02T09:30:00.000Z",
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['InviteResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
         };
       };
       /** @description CONFLICT: already has an account; EMAIL_TAKEN: the email has an account */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_TAKEN' | 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: this account's daily quota of invitations is used up; see Retry-After */
+      /**
+       * @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After
+       *
+       *     RATE_LIMITED: this account’s daily quota of invitations is used up; see Retry-After
+       */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description UPSTREAM_ERROR: the email could not be sent */
       502: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UPSTREAM_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 502;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2869,48 +6298,197 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Accept a patient-portal invitation. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "role": "patient",
+           *       "emailVerified": true,
+           *       "email": "dr.jane.doe@example.org"
+           *     }
+           */
           'application/json': components['schemas']['AcceptInvitationResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (password names the rule) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description EMAIL_TAKEN */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_TAKEN';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2918,14 +6496,18 @@ export interface operations {
   listAppointments: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
-        status?: 'planned' | 'finished' | 'canceled';
-        patientId?: string;
-        /** @description At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
+        /** @description At or after this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
         from?: string;
-        /** @description Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
+        /** @description Before this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
         to?: string;
+        /** @description Only appointments in this status. */
+        status?: 'planned' | 'finished' | 'canceled';
+        /** @description Only appointments with this patient (one of the caller’s own). */
+        patientId?: string;
       };
       header?: never;
       path?: never;
@@ -2933,39 +6515,171 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List appointments. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "startsAt": "2026-03-02T09:30:00.000Z",
+           *           "endsAt": "2026-03-02T09:30:00.000Z",
+           *           "status": "planned",
+           *           "reason": "text"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor or patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2983,57 +6697,231 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Book an appointment. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "startsAt": "2026-03-02T09:30:00.000Z",
+           *         "endsAt": "2026-03-02T09:30:00.000Z",
+           *         "status": "planned",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (times outside 1900-01-01..2100-12-31; endsAt not after startsAt, or 24 hours or more after it) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with appointments; admin exempt
+       *
+       *     NOT_OWNER: the patient named by patientId is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3043,54 +6931,194 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The appointment id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read an appointment. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "startsAt": "2026-03-02T09:30:00.000Z",
+           *         "endsAt": "2026-03-02T09:30:00.000Z",
+           *         "status": "planned",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor or patient; admin passes
+       *
+       *     NOT_OWNER: the appointment named by id is not the caller’s, nor about the calling patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3100,6 +7128,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The appointment id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -3110,57 +7139,229 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Update an appointment. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "startsAt": "2026-03-02T09:30:00.000Z",
+           *         "endsAt": "2026-03-02T09:30:00.000Z",
+           *         "status": "planned",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (endsAt must be after startsAt) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the appointment named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3168,59 +7369,207 @@ export interface operations {
   listPatientRecords: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List a patient’s records. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "authorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "type": "note",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "content": "text"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RecordPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor or patient; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s, nor about the calling patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3230,6 +7579,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -3240,57 +7590,228 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Add a medical record. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "authorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "type": "note",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "content": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RecordResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3298,7 +7819,9 @@ export interface operations {
   listMyRecords: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
       };
       header?: never;
@@ -3307,39 +7830,170 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List my medical records (patient). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "authorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "type": "note",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "content": "text"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RecordPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3357,66 +8011,253 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Draft a clinical note (AI). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "provider": "rules",
+           *         "reviewRequired": true,
+           *         "disclaimer": "AI-generated draft: a clinician must review it before any clinical use.",
+           *         "appointmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "notes_template_type": "soap_note",
+           *         "language": "en",
+           *         "notes": "text",
+           *         "summary": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ClinicalNoteResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with ai; admin exempt
+       *
+       *     NOT_OWNER: the appointment named by appointmentId is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description UPSTREAM_ERROR: the configured AI provider failed or timed out */
       502: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UPSTREAM_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 502;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3434,66 +8275,252 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Suggest a diagnosis (AI). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "provider": "rules",
+           *         "reviewRequired": true,
+           *         "disclaimer": "AI-generated draft: a clinician must review it before any clinical use.",
+           *         "status": "generated",
+           *         "main_diagnosis": "COVID-19",
+           *         "icd_code": "U07.1",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['DiagnosisResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with ai; admin exempt
+       *
+       *     NOT_OWNER: the appointment named by appointmentId is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description UPSTREAM_ERROR: the configured AI provider failed or timed out */
       502: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UPSTREAM_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 502;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3507,30 +8534,173 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Practice analytics. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "scope": "doctor",
+           *         "patients": 3,
+           *         "appointments": 3,
+           *         "appointmentsByMonth": [
+           *           {
+           *             "month": "2026-11",
+           *             "count": 3
+           *           }
+           *         ],
+           *         "appointmentsByStatus": {
+           *           "planned": 3,
+           *           "finished": 3,
+           *           "canceled": 3
+           *         }
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AnalyticsSummaryResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with analytics; admin exempt) */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with analytics; admin exempt
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3544,12 +8714,76 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Liveness. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "status": "ok"
+           *     }
+           */
           'application/json': components['schemas']['LiveDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3563,21 +8797,82 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Readiness (checks the database). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "status": "ok",
+           *       "checks": {
+           *         "database": {
+           *           "status": "up",
+           *           "responseTime": 1
+           *         }
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ReadyDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description SERVICE_UNAVAILABLE: the database does not answer */
       503: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3596,19 +8891,118 @@ export interface operations {
         headers: {
           /** @description `public, max-age=300` */
           'Cache-Control'?: string;
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "keys": [
+           *         {
+           *           "kty": "OKP",
+           *           "crv": "Ed25519",
+           *           "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+           *           "y": "text",
+           *           "n": "text",
+           *           "e": "AQAB",
+           *           "kid": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+           *           "alg": "EdDSA",
+           *           "use": "sig"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['JwksDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description RATE_LIMITED */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3627,19 +9021,124 @@ export interface operations {
         headers: {
           /** @description `public, max-age=300` */
           'Cache-Control'?: string;
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "issuer": "https://medisync.example.org",
+           *       "jwks_uri": "https://medisync.example.org/.well-known/jwks.json",
+           *       "audience": "medisync",
+           *       "token_signing_alg_values_supported": [
+           *         "EdDSA"
+           *       ],
+           *       "claims_supported": [
+           *         "iss",
+           *         "aud",
+           *         "sub",
+           *         "userId",
+           *         "role",
+           *         "jti",
+           *         "tv",
+           *         "iat",
+           *         "exp"
+           *       ],
+           *       "token_validation_endpoint": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "service_documentation": "https://medisync.example.org/docs"
+           *     }
+           */
           'application/json': components['schemas']['ServiceConfigurationDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description RATE_LIMITED */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
