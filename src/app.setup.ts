@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, ERROR_FORMATS } from './app.module';
 import { AllExceptionsFilter, clientErrorResponse } from './common/all-exceptions.filter';
-import { AppException, ERRORS } from './common/errors';
+import { AppException } from './common/errors';
 import { jsonShapeProblem } from './common/json-limits';
 import { FHIR_ROOT } from './fhir/operation-outcome';
 import { requestContext } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/config';
+import { APP_CONFIG } from './config/config.module';
+import { openApiDocument as buildOpenApiDocument } from './openapi';
 import { createRootLogger, PinoNestLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
 import { serveStaticAssets } from './static-assets';
@@ -145,69 +147,9 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig, me
   });
 }
 
-const TAGS: Record<string, string> = {
-  auth: 'Registration, login, logout and the demo login',
-  verification: 'Email verification links',
-  password: 'Forgotten passwords',
-  users: 'The caller’s own account',
-  subscriptions: 'Plans, the caller’s subscription and the free trial',
-  patients: 'A doctor’s patients and their portal invitations',
-  appointments: 'Appointments between a doctor and a patient',
-  records: 'Medical records',
-  ai: 'AI drafting and suggestions (a clinician must review every answer)',
-  analytics: 'Practice figures',
-  admin: 'User management, subscriptions and the audit trail (admin only)',
-  health: 'Liveness and readiness probes',
-  keys: 'The public keys and metadata other services verify our tokens with (outside /api)',
-  FHIR: 'The clinical data as HL7 FHIR R4 (read-only, outside /api at /fhir/R4): application/fhir+json, errors as OperationOutcome',
-};
-
+/** The OpenAPI document served at /docs-json (completed from the routes' declarations, see src/openapi.ts). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
-  const errorTable = Object.entries(ERRORS)
-    .map(([code, e]) => `| ${e.status} | \`${code}\` |`)
-    .join('\n');
-  const config = new DocumentBuilder()
-    .setTitle('MediSync API')
-    .setVersion('1.0.0')
-    .setDescription(
-      [
-        'Accounts and access control for healthcare software: doctors register and verify their email, log in for a JWT, and reach only their own data; admins run the system.',
-        '',
-        '**Conventions.** JSON in and out (`Content-Type: application/json`; any other body type is 415). Ids are UUIDs, timestamps ISO-8601 UTC. Emails are trimmed and compared case-insensitively. Unknown body properties are refused (`VALIDATION_ERROR`). Every success body has `"success": true`.',
-        '',
-        "**Authentication.** Send `Authorization: Bearer <token>` from `POST /api/login` on every operation that shows a lock. Tokens are JWTs signed with HS256 by default, or with EdDSA, ES256 or RS256 as the deployment chooses; the header's `kid` names the signing key (its RFC 7638 thumbprint). Claims: `iss` (the issuer), `aud` (when the deployment sets an audience), `sub`/`userId` (the account id), `role`, `jti`, `iat`, `exp` and `tv` (the account's token version; a password change or reset raises it and so revokes every earlier token). A token in the query string is never accepted. Browsers may instead keep the token in the HttpOnly cookie `__Host-medisync_session` (only when the deployment sets `AUTH_COOKIES=true`: `POST /api/login` with `cookie: true`); a request authenticated by that cookie must send the login's `csrfToken` as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE (else 403 `CSRF_INVALID`), and the `Authorization` header wins when both are present. Each operation's `x-access` extension names the roles (admin passes every role check) and whether an active subscription is needed.",
-        '',
-        '**Other services.** With EdDSA, ES256 or RS256, another service verifies our tokens with the public keys at `GET /.well-known/jwks.json`, and finds the issuer and audience to check at `GET /.well-known/medisync-configuration` (both outside `/api`). A signature check alone accepts a revoked token until it expires; to know that a token is still valid, call `GET /api/users/me` with it.',
-        '',
-        '**Errors.** Every error body is `{success:false, error, code, statusCode, requestId, details?}`; `details` (field, message) comes only with `VALIDATION_ERROR`. Every response has an `X-Request-Id` header (a well-formed incoming one is echoed). Codes:',
-        '',
-        '| status | code |',
-        '|---|---|',
-        errorTable,
-        '',
-        '**Caching.** Every `/api` response, success or error, carries `Cache-Control: no-store` and `Pragma: no-cache`. The public documents outside `/api` (`/docs`, `/docs-json`) may be cached.',
-        '',
-        '**Input limits.** A JSON body nested deeper than 32 levels, or with more than 1000 properties in all, is refused while parsing: 400 `VALIDATION_ERROR` with a `body` detail. An undecodable path (e.g. `%ff`) or a path parameter over 100 characters is 400 `VALIDATION_ERROR` with a `path` detail; request headers over 16 kB are 431 `HEADERS_TOO_LARGE`. These errors, like every other, are the envelope with a `requestId`, and no error echoes the request back.',
-        '',
-        '**Email.** Registration returns 201 as soon as the account is stored; the verification email is sent in the background, and if it cannot be delivered the user asks for another with `POST /api/verification/resend`. Resend and forgot-password always answer 202, so they reveal nothing about which emails have accounts. Emailed links carry the token as the `token` query parameter.',
-      ].join('\n'),
-    )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addServer('/', 'This server')
-    .setLicense('MIT', 'https://opensource.org/licenses/MIT');
-  for (const [name, description] of Object.entries(TAGS)) config.addTag(name, description);
-  const built = config.build();
-  built.info.contact = { name: 'MediSync API maintainers (see the project README)' };
-  const document = SwaggerModule.createDocument(app, built, {
-    operationIdFactory: (_controller, method) => method,
-  });
-  // every operation has a description: its doc comment, or else its summary
-  for (const item of Object.values(document.paths)) {
-    for (const op of Object.values(item) as Array<{ summary?: string; description?: string }>) {
-      if (op && typeof op === 'object' && 'summary' in op && !op.description) op.description = op.summary;
-    }
-  }
-  return document;
+  return buildOpenApiDocument(app, { appUrl: app.get<AppConfig>(APP_CONFIG).appUrl, globalPrefix: GLOBAL_PREFIX });
 }
 
 /** Builds the whole application (used by main.ts and by the e2e tests alike). */

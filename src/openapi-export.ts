@@ -1,6 +1,7 @@
 /**
  * `npm run openapi:export [file]`: writes the OpenAPI document the server serves at /docs-json
- * (default ./openapi.json). Runs the built application on a throw-away embedded database.
+ * (default ./openapi.json). Runs the built application on a throw-away embedded database. Its
+ * `servers` entry is APP_URL from the environment (default http://localhost:3000).
  */
 import 'reflect-metadata';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,15 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'medisync-openapi-'));
   const embedded = await startEmbeddedDatabase(dir, EMBEDDED_POOL_SIZE + 2);
   try {
-    const config = { ...loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'error' }), dbPoolSize: EMBEDDED_POOL_SIZE };
+    const config = {
+      ...loadConfig({
+        NODE_ENV: 'test',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'error',
+        ...(process.env.APP_URL ? { APP_URL: process.env.APP_URL } : {}),
+      }),
+      dbPoolSize: EMBEDDED_POOL_SIZE,
+    };
     const app = await createApp(config, embedded.url);
     await writeFile(target, `${JSON.stringify(openApiDocument(app), null, 2)}\n`);
     await app.close();

@@ -38,6 +38,10 @@ describe('rate limits per client IP (the contract defaults)', () => {
     expectEnvelope(res.body, 429, 'RATE_LIMITED', 'Too many requests');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(800);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(900);
+    // the 429 itself says which limit it is and when it resets (issue 12)
+    expect(res.headers['x-ratelimit-limit']).toBe('5');
+    expect(res.headers['x-ratelimit-remaining']).toBe('0');
+    expect(res.headers['x-ratelimit-reset']).toBe(res.headers['retry-after']);
   });
 
   it('register: 3 per hour', async () => {
@@ -58,7 +62,11 @@ describe('rate limits per client IP (the contract defaults)', () => {
 
   it('every other route has the default per-client limit; health is never limited', async () => {
     for (let i = 0; i < 4; i++) await ctx.http.get('/api/subscriptions/plans').expect(200);
-    expectEnvelope((await ctx.http.get('/api/subscriptions/plans').expect(429)).body, 429, 'RATE_LIMITED');
+    const limited = await ctx.http.get('/api/subscriptions/plans').expect(429);
+    expectEnvelope(limited.body, 429, 'RATE_LIMITED');
+    expect(limited.headers['x-ratelimit-limit']).toBe('4');
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    expect(Number(limited.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
     for (let i = 0; i < 10; i++) {
       const res = await ctx.http.get('/health/live').expect(200);
       expect(res.headers['x-ratelimit-limit']).toBeUndefined();

@@ -93,11 +93,12 @@ describe('HTTP conventions: envelope, request ids, parsing, health and docs', ()
     const login = doc.paths['/api/login'].post;
     expect(login.operationId).toBe('login');
     expect(login.security).toBeUndefined();
-    expect(login.responses['401'].content['application/json'].schema.$ref).toBe('#/components/schemas/ErrorResponseDto');
+    expect(login.responses['401'].content['application/json'].schema.allOf[0].$ref).toBe('#/components/schemas/ErrorResponseDto');
     const me = doc.paths['/api/users/me'].get;
     expect(me.security).toEqual([{ bearer: [] }]);
     expect(me.responses['401']).toBeDefined();
     expect(me['x-access']).toEqual({
+      public: false,
       roles: ['doctor', 'patient', 'admin'],
       subscription: null,
       verifiedEmail: true,

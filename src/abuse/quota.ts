@@ -13,8 +13,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Actions an account may take only so many times a day, each with its configuration. */
 export type QuotaName = 'invitations';
 
-/** Puts the route under a per-account daily quota; set through `@Auth({ quota })`, which also documents it. */
+/** Puts the route under a per-account daily quota; set through `@Auth({ quota })` (the OpenAPI 429 is derived from it). */
 export const Quota = (name: QuotaName | null) => SetMetadata(QUOTA_KEY, name);
+
+/** The quota a route counts against, read the way the guard reads it. */
+export function quotaOf(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): QuotaName | null {
+  return reflector.getAllAndOverride<QuotaName | null | undefined>(QUOTA_KEY, targets) ?? null;
+}
 
 /**
  * The last global guard: a route with a quota counts each call of the authenticated account (after
@@ -31,7 +36,7 @@ export class QuotaGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const name = this.reflector.getAllAndOverride<QuotaName | null | undefined>(QUOTA_KEY, [context.getHandler(), context.getClass()]);
+    const name = quotaOf(this.reflector, [context.getHandler(), context.getClass()]);
     const principal = principalOf(context);
     if (!name || !principal) return true;
     const limit = this.config.invitesPerDay;

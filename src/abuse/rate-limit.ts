@@ -1,16 +1,15 @@
-import { applyDecorators, ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
   ThrottlerException,
   ThrottlerGuard,
+  type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { ApiResponse } from '@nestjs/swagger';
 import { AppException } from '../common/errors';
-import { ErrorResponseDto } from '../common/common.dto';
 import { AppConfig, RateLimitPolicy } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../observability/metrics.service';
@@ -18,15 +17,19 @@ import { MetricsService } from '../observability/metrics.service';
 export const RATE_LIMIT_KEY = 'medisync:rate-limit';
 const FAIL_CLOSED = new Set<RateLimitPolicy>(['login', 'register']);
 
-/** Puts the route under a named, configurable per-IP limit (RATE_LIMIT_<NAME>) instead of the default. */
-export const RateLimit = (policy: Exclude<RateLimitPolicy, 'default'>) =>
-  applyDecorators(
-    SetMetadata(RATE_LIMIT_KEY, policy),
-    ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED: too many requests from this client; see Retry-After' }),
-  );
+/**
+ * Puts the route under a named, configurable per-IP limit (RATE_LIMIT_<NAME>) instead of the default.
+ * The OpenAPI document's 429 and X-RateLimit-* headers are derived from this (see src/openapi.ts).
+ */
+export const RateLimit = (policy: Exclude<RateLimitPolicy, 'default'>) => SetMetadata(RATE_LIMIT_KEY, policy);
 
 /** Health and metrics: never limited. */
 export const SkipRateLimit = () => SetMetadata(RATE_LIMIT_KEY, 'none');
+
+/** The limit a route is under, read the way the guard reads it: a policy, or 'none'. */
+export function rateLimitOf(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): RateLimitPolicy | 'none' {
+  return reflector.getAllAndOverride<RateLimitPolicy | 'none' | undefined>(RATE_LIMIT_KEY, targets) ?? 'default';
+}
 
 /**
  * The first global guard: a fixed-window counter per client IP (the address Fastify derives, which
@@ -46,12 +49,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const name = this.reflector.getAllAndOverride<RateLimitPolicy | 'none' | undefined>(RATE_LIMIT_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (name === 'none') return true;
-    const policy = name ?? 'default';
+    const policy = rateLimitOf(this.reflector, [context.getHandler(), context.getClass()]);
+    if (policy === 'none') return true;
     const { limit, windowMs } = this.config.rateLimits[policy];
     if (limit === 0) return true;
     try {
@@ -75,5 +74,14 @@ export class RateLimitGuard extends ThrottlerGuard {
       new Logger('RateLimit').warn(`rate limit not applied (${policy}): ${error instanceof Error ? error.message : String(error)}`);
       return true;
     }
+  }
+
+  /** A 429 carries the X-RateLimit-* headers too (the throttler sets them only on answers it lets through). */
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const reply = context.switchToHttp().getResponse<{ header(name: string, value: string | number): unknown }>();
+    reply.header('X-RateLimit-Limit', detail.limit);
+    reply.header('X-RateLimit-Remaining', 0);
+    reply.header('X-RateLimit-Reset', detail.timeToBlockExpire);
+    return super.throwThrottlingException(context, detail);
   }
 }

@@ -53,7 +53,7 @@ export class AuthController {
     415,
     [
       429,
-      'RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
+      'RATE_LIMITED (per client IP, RATE_LIMIT_LOGIN) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
     ],
   )
   async login(

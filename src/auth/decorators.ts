@@ -1,19 +1,10 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiExtension,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { Quota, QuotaName } from '../abuse/quota';
 import { Owns, OwnsRule } from '../access/owns';
-import { ErrorResponseDto } from '../common/common.dto';
 import { RequiresSubscription } from '../subscriptions/subscription.guard';
-import { exemptRoles, Feature } from '../subscriptions/plans';
+import type { Feature } from '../subscriptions/plans';
 import { Roles } from '../users/roles.guard';
-import { Role, ROLES } from '../users/user.entity';
+import { Role } from '../users/user.entity';
 
 export const AUTH_KEY = 'medisync:auth';
 
@@ -69,62 +60,23 @@ export const MetricsTokenAuth = () => SetMetadata(AUTH_KEY, { public: false, ver
 /**
  * The one access declaration of a protected route: everything about who may call it, in one place.
  * It sets each module's rule for the global guard chain (authentication and verified email: Auth;
- * roles: Users; subscription: Subscriptions; ownership: Access), and documents the same in OpenAPI:
- * bearer security, the 401/403/404 responses it implies, and `x-access`.
+ * roles: Users; subscription: Subscriptions; ownership: Access). The OpenAPI document reads the same
+ * declarations (src/openapi.ts): bearer security, the 401/403/404/429 responses they imply, and `x-access`.
  *
  *   @Auth({ roles: ['doctor'], subscription: 'appointments', owns: { resource: 'patient', param: 'patientId', in: 'body' } })
  */
 export function Auth(options: AuthOptions = {}) {
   const roles = options.roles ?? [];
-  const verified = options.verified ?? true;
-  const subscription = options.subscription ?? null;
-  const owns = options.owns ?? null;
-  const mfa = options.mfa ? 'required' : isAdminOnly(roles) ? 'when MFA_REQUIRED_ROLES includes admin' : null;
-  const mfaEnrolment = options.mfaEnrolment === true;
-  const forbidden = [
-    'CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token)',
-    verified && 'EMAIL_NOT_VERIFIED',
-    mfa && `MFA_REQUIRED (the token's login used no second factor${options.mfa ? '' : `; ${mfa}`})`,
-    roles.length > 0 && `ROLE_REQUIRED (needs ${roles.join(' or ')}; admin passes)`,
-    subscription &&
-      `SUBSCRIPTION_REQUIRED (an active plan with ${subscription}; ${['admin', ...exemptRoles(subscription)].join(', ')} exempt)`,
-    owns &&
-      `NOT_OWNER (the ${owns.resource} named by ${owns.param} is not the caller's${owns.orPatient ? ', nor about the calling patient' : ''}; admin passes)`,
-  ].filter(Boolean);
   return applyDecorators(
     SetMetadata(AUTH_KEY, {
       public: false,
-      verified,
+      verified: options.verified ?? true,
       ...(options.mfa ? { mfa: true } : {}),
-      ...(mfaEnrolment ? { mfaEnrolment: true } : {}),
+      ...(options.mfaEnrolment ? { mfaEnrolment: true } : {}),
     } satisfies AuthRule),
     Roles(roles),
-    RequiresSubscription(subscription),
-    Owns(owns),
+    RequiresSubscription(options.subscription ?? null),
+    Owns(options.owns ?? null),
     Quota(options.quota ?? null),
-    ...(options.quota
-      ? [
-          ApiResponse({
-            status: 429,
-            type: ErrorResponseDto,
-            description: `RATE_LIMITED: this account's daily quota of ${options.quota} is used up; see Retry-After`,
-          }),
-        ]
-      : []),
-    ApiBearerAuth('bearer'),
-    ApiExtension('x-access', {
-      roles: roles.length ? roles : [...ROLES],
-      subscription,
-      verifiedEmail: verified,
-      secondFactor: mfa,
-      ...(mfaEnrolment ? { acceptsEnrolmentToken: true } : {}),
-      ownership: owns ? { resource: owns.resource, param: owns.param, in: owns.in ?? 'path', orPatient: owns.orPatient ?? false } : null,
-    }),
-    ApiUnauthorizedResponse({
-      type: ErrorResponseDto,
-      description: `AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED${mfaEnrolment ? ' (also for a spent or expired enrolment mfaToken)' : ''}`,
-    }),
-    ...(forbidden.length ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: forbidden.join(', ') })] : []),
-    ...(owns ? [ApiNotFoundResponse({ type: ErrorResponseDto, description: `NOT_FOUND: no such ${owns.resource} (or archived)` })] : []),
   );
 }

@@ -76,11 +76,23 @@ function excluded(exclude: string[], route: string): boolean {
   return exclude.some((entry) => (entry.endsWith('/{*path}') ? route.startsWith(entry.slice(0, -'{*path}'.length)) : entry === route));
 }
 
-/** Every HTTP route of these controllers with its access declaration, read the way the guards read it. */
-export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: string; exclude: string[] }): RouteAccess[] {
+/** One HTTP route of a controller: where it is, and the handler and class its declarations are read from. */
+export interface Route {
+  method: string;
+  /** The full path as Nest routes it, with the global prefix and `:param` placeholders. */
+  path: string;
+  metatype: Type;
+  handlerName: string;
+  targets: [(...args: unknown[]) => unknown, Type];
+  /** Whether the route declares its access (`@Auth`, `@Public`, ...); an undeclared route is admin only. */
+  declared: boolean;
+}
+
+/** Every HTTP route of these controllers. */
+export function listRoutes(controllers: Type[], globalPrefix?: { prefix: string; exclude: string[] }): Route[] {
   const reflector = new Reflector();
   const scanner = new MetadataScanner();
-  const rows: RouteAccess[] = [];
+  const rows: Route[] = [];
   for (const metatype of controllers) {
     const prefixes = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, metatype) as string | string[] | undefined) ?? '/');
     const proto = metatype.prototype as Record<string, unknown>;
@@ -89,17 +101,28 @@ export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: st
       const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
       if (paths === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const targets = [handler, metatype];
+      const targets: [typeof handler, Type] = [handler, metatype];
       const declared = reflector.getAllAndOverride<AuthRule | undefined>(AUTH_KEY, targets) !== undefined;
-      const access = declared ? describeAccess(reflector, targets) : 'UNDECLARED';
       for (const prefix of prefixes) {
         for (const path of ([] as string[]).concat(paths)) {
           const route = join(prefix, path);
           const global = globalPrefix && !excluded(globalPrefix.exclude, route.slice(1)) ? globalPrefix.prefix : '';
-          rows.push({ route: `${method} ${join(global, route)}`, access, declared });
+          rows.push({ method, path: join(global, route), metatype, handlerName: name, targets, declared });
         }
       }
     }
   }
-  return rows.sort((a, b) => a.route.localeCompare(b.route));
+  return rows;
+}
+
+/** Every HTTP route of these controllers with its access declaration, read the way the guards read it. */
+export function listRouteAccess(controllers: Type[], globalPrefix?: { prefix: string; exclude: string[] }): RouteAccess[] {
+  const reflector = new Reflector();
+  return listRoutes(controllers, globalPrefix)
+    .map((r) => ({
+      route: `${r.method} ${r.path}`,
+      access: r.declared ? describeAccess(reflector, r.targets) : 'UNDECLARED',
+      declared: r.declared,
+    }))
+    .sort((a, b) => a.route.localeCompare(b.route));
 }

@@ -2,7 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from './common.dto';
 
-/** Documents error responses of an operation with the envelope schema: `ApiErrors(400, 409)`. */
+/**
+ * Documents an operation's own error responses with the envelope schema: `ApiErrors(400, [409, 'EMAIL_TAKEN'])`.
+ * Name the codes in the text: src/openapi.ts reads them into `x-error-codes` and merges them with the
+ * errors the route's declarations imply (access rule, rate limit, body, 500/503), which need no entry here.
+ */
 export function ApiErrors(...entries: Array<number | [number, string]>) {
   return applyDecorators(
     ...entries.map((entry) => {

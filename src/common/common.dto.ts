@@ -15,6 +15,8 @@ export class ErrorResponseDto {
   error: string;
   @ApiProperty({ enum: Object.keys(ERRORS), example: 'VALIDATION_ERROR' })
   code: ErrorCode;
+  /** The HTTP status, repeated. */
+  @ApiProperty({ type: 'integer', example: 400, description: 'The HTTP status, repeated.' })
   statusCode: number;
   /** Also sent as the X-Request-Id header; quote it when reporting a problem. */
   requestId: string;

@@ -11,7 +11,7 @@ export class PaginationQueryDto {
   @IsInt()
   @Min(1)
   @Max(100_000)
-  @ApiProperty({ required: false, default: 1, minimum: 1, maximum: 100_000 })
+  @ApiProperty({ required: false, type: 'integer', default: 1, minimum: 1, maximum: 100_000, description: 'The page to return, from 1.' })
   page?: number;
 
   @IsOptional()
@@ -19,14 +19,19 @@ export class PaginationQueryDto {
   @IsInt()
   @Min(1)
   @Max(100)
-  @ApiProperty({ required: false, default: 20, minimum: 1, maximum: 100 })
+  @ApiProperty({ required: false, type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'Rows per page, at most 100.' })
   limit?: number;
 }
 
 export class PageMetaDto {
+  /** The page returned, from 1. */
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'The page returned, from 1.' })
   page: number;
+  /** Rows per page. */
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, example: 20, description: 'Rows per page.' })
   limit: number;
   /** Rows matching the query, on every page. */
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Rows matching the query, on every page.' })
   total: number;
 }
 
@@ -44,11 +49,21 @@ export class TimeRangeQueryDto extends PaginationQueryDto {
   /** At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
   @IsOptional()
   @IsIsoDateTime()
+  @ApiProperty({
+    required: false,
+    format: 'date-time',
+    description: 'At or after this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone.',
+  })
   from?: string;
 
   /** Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
   @IsOptional()
   @IsIsoDateTime()
+  @ApiProperty({
+    required: false,
+    format: 'date-time',
+    description: 'Before this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone.',
+  })
   to?: string;
 }
 

@@ -33,7 +33,7 @@ export class VerificationController {
   @Get('verify')
   @Public()
   @ApiOperation({ operationId: 'verifyEmailLink', summary: 'Verify an email address (emailed link)' })
-  @ApiQuery({ name: 'token', required: true, type: String })
+  @ApiQuery({ name: 'token', required: true, type: String, description: 'The token from the emailed link (single use, 24 hours).' })
   @ApiErrors(400, 410)
   async verifyLink(@Query('token') token: unknown): Promise<VerifiedResponseDto> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) {

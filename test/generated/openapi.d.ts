@@ -272,6 +272,90 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List my sessions
+     * @description The caller's live sessions (one per login not yet ended or expired), most recently used first; `current` marks this token's.
+     */
+    get: operations['listSessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End one of my sessions
+     * @description Ends one of the caller's sessions: its access and refresh tokens are refused from the next request, on every instance.
+     */
+    delete: operations['endSession'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/logout/all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Log out everywhere (end all my sessions)
+     * @description Signs out everywhere: every session of the caller ends, this one included.
+     */
+    post: operations['logoutAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/users/{id}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List a user’s sessions (admin)
+     * @description A user's live sessions, most recently used first.
+     */
+    get: operations['adminListUserSessions'];
+    put?: never;
+    post?: never;
+    /**
+     * End all of a user’s sessions (admin)
+     * @description Ends every session of the user (their tokens are refused from the next request); the account stays enabled.
+     */
+    delete: operations['adminEndUserSessions'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/register': {
     parameters: {
       query?: never;
@@ -303,9 +387,35 @@ export interface paths {
     put?: never;
     /**
      * Log in
-     * @description Exchanges email and password for a JWT (24 hours, or 30 days with `remember`).
+     * @description Exchanges email and password for a JWT (24 hours, or 30 days with `remember`, unless
+     *     ACCESS_TOKEN_TTL is shorter) and starts a session: `refreshToken` gets the session's next tokens
+     *     at POST /api/token/refresh, `sessionId` names it in GET /api/sessions.
      */
     post: operations['login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/token/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Refresh: rotate the refresh token for a new access token
+     * @description Rotation: returns a new access token and a new refresh token, and retires the one sent. A retired
+     *     refresh token sent again is taken as stolen: its session ends (every access and refresh token of
+     *     it is refused) and the answer is 401 TOKEN_REVOKED. Exception: within 10 seconds of its
+     *     retirement a refresh token is honoured once more, so two tabs refreshing at the same moment both
+     *     succeed. The new access token never outlives the session (24 hours, or 30 days with `remember`).
+     */
+    post: operations['refreshToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -322,11 +432,135 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Log out (revoke this token)
-     * @description Revokes the token used for this call; it is refused with TOKEN_REVOKED afterwards. The browser session cookie, if sent, is cleared.
+     * Log out (end this session)
+     * @description Ends the session of the token used for this call: its access and refresh tokens are refused with TOKEN_REVOKED afterwards.
      */
     post: operations['logout'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/totp/setup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set up an authenticator app (TOTP)
+     * @description Starts enrolment with an authenticator app: a new secret, pending until confirmed (a pending one is
+     *     replaced). The bearer is an access token, or the enrolment mfaToken of MFA_ENROLLMENT_REQUIRED.
+     */
+    post: operations['setupTotp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the authenticator app and turn MFA on
+     * @description The app's first code turns MFA on and returns 10 recovery codes, shown only now. Confirmed with the
+     *     enrolment mfaToken, the response also has `login` (a token with `amr` ["pwd","otp"]).
+     */
+    post: operations['confirmTotp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Issue new recovery codes
+     * @description A fresh set of 10 recovery codes; the earlier ones stop working. Needs the password and a current code.
+     */
+    post: operations['regenerateRecoveryCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mfa/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Turn multi-factor authentication off
+     * @description Turns MFA off (password and a current code); the user's other sessions end. Refused while the role requires MFA.
+     */
+    delete: operations['disableTotp'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/login/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete a login with a second factor
+     * @description The second step of a login that answered 401 MFA_REQUIRED: its mfaToken with a current code or a
+     *     recovery code. The mfaToken lives 5 minutes, is used once, and dies after 5 wrong codes; wrong
+     *     codes count toward the login lockout like wrong passwords.
+     */
+    post: operations['loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/users/{id}/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Reset a user’s multi-factor authentication (admin)
+     * @description Removes a user's second factor (lost phone and recovery codes): the secret, recovery codes and pending mfaTokens; their sessions end.
+     */
+    delete: operations['adminResetMfa'];
     options?: never;
     head?: never;
     patch?: never;
@@ -583,6 +817,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/fhir/R4/metadata': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * FHIR CapabilityStatement
+     * @description FHIR CapabilityStatement
+     */
+    get: operations['fhirCapabilities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Patient': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search Patient
+     * @description The patients the caller may see: a doctor's own, a patient's own record, every one for admin.
+     */
+    get: operations['fhirSearchPatient'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Patient/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read Patient
+     * @description Read Patient
+     */
+    get: operations['fhirReadPatient'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Patient/{id}/$everything': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Patient $everything
+     * @description The patient's right of access in one call: the patient, their doctor, their appointments and records.
+     */
+    get: operations['fhirPatientEverything'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Appointment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search Appointment
+     * @description The appointments the caller may see, by start time.
+     */
+    get: operations['fhirSearchAppointment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Appointment/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read Appointment
+     * @description Read Appointment
+     */
+    get: operations['fhirReadAppointment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/DocumentReference': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search DocumentReference (medical records)
+     * @description The medical records the caller may see, newest first.
+     */
+    get: operations['fhirSearchDocumentReference'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/DocumentReference/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read DocumentReference (a medical record)
+     * @description Read DocumentReference (a medical record)
+     */
+    get: operations['fhirReadDocumentReference'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fhir/R4/Practitioner/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read Practitioner (a doctor)
+     * @description A doctor: the doctor themself, their patients and admins may read it.
+     */
+    get: operations['fhirReadPractitioner'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health/live': {
     parameters: {
       query?: never;
@@ -690,6 +1104,7 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       /**
+       * Format: int32
        * @description How many times it happened: more than 1 when repeats by the same principal on the same route within
        *     a minute were coalesced into this event (`access.denied`, `password.reset_requested`).
        * @example 1
@@ -697,9 +1112,23 @@ export interface components {
       count: number;
     };
     PageMetaDto: {
+      /**
+       * Format: int32
+       * @description The page returned, from 1.
+       * @example 1
+       */
       page: number;
+      /**
+       * Format: int32
+       * @description Rows per page.
+       * @example 20
+       */
       limit: number;
-      /** @description Rows matching the query, on every page. */
+      /**
+       * Format: int32
+       * @description Rows matching the query, on every page.
+       * @example 1
+       */
       total: number;
     };
     AuditEventPageDto: {
@@ -738,6 +1167,8 @@ export interface components {
         | 'ROLE_REQUIRED'
         | 'SUBSCRIPTION_REQUIRED'
         | 'NOT_OWNER'
+        | 'MFA_REQUIRED'
+        | 'MFA_ENROLLMENT_REQUIRED'
         | 'CSRF_INVALID'
         | 'NOT_FOUND'
         | 'EMAIL_TAKEN'
@@ -752,11 +1183,21 @@ export interface components {
         | 'INTERNAL_ERROR'
         | 'UPSTREAM_ERROR'
         | 'SERVICE_UNAVAILABLE';
+      /**
+       * Format: int32
+       * @description The HTTP status, repeated.
+       * @example 400
+       */
+      statusCode: number;
       /** @description Only for VALIDATION_ERROR. */
       details?: components['schemas']['ErrorDetailDto'][];
+      /**
+       * @description Only with MFA_REQUIRED from POST /api/login (for POST /api/login/mfa) and MFA_ENROLLMENT_REQUIRED
+       *     (a bearer for POST /api/mfa/totp/setup and /confirm only); single purpose, 5 minutes.
+       */
+      mfaToken?: string;
       /** @description Human-readable message. */
       error: string;
-      statusCode: number;
       /** @description Also sent as the X-Request-Id header; quote it when reporting a problem. */
       requestId: string;
     };
@@ -778,6 +1219,8 @@ export interface components {
       firstName: string;
       lastName: string;
       emailVerified: boolean;
+      /** @description Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
+      mfaEnabled: boolean;
     };
     UserResponseDto: {
       /**
@@ -844,6 +1287,8 @@ export interface components {
       firstName: string;
       lastName: string;
       emailVerified: boolean;
+      /** @description Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on). */
+      mfaEnabled: boolean;
       disabled: boolean;
     };
     AdminUserPageDto: {
@@ -872,7 +1317,7 @@ export interface components {
       /** @enum {string} */
       id: 'basic' | 'professional' | 'enterprise';
       /** @description What the plan unlocks while the subscription is active. */
-      features: ('appointments' | 'ai' | 'analytics')[];
+      features: ('appointments' | 'ai' | 'analytics' | 'fhir')[];
       name: string;
       description: string;
     };
@@ -894,7 +1339,7 @@ export interface components {
       /** Format: date-time */
       currentPeriodEnd: string;
       /** @description What it unlocks now (empty when not active). */
-      features: ('appointments' | 'ai' | 'analytics')[];
+      features: ('appointments' | 'ai' | 'analytics' | 'fhir')[];
       /**
        * Format: date-time
        * @description When this state began.
@@ -963,6 +1408,58 @@ export interface components {
        * @example Battery-Staple-7
        */
       password: string;
+    };
+    SessionDto: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description When the login happened (ISO-8601, UTC).
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description The last request or refresh with it, to within a minute.
+       */
+      lastUsedAt: string;
+      /**
+       * Format: date-time
+       * @description Its absolute end: 24 hours after login, or 30 days with `remember`.
+       */
+      expiresAt: string;
+      /**
+       * @description The client address of the login.
+       * @example 203.0.113.7
+       */
+      ip: string | null;
+      /**
+       * @description The User-Agent of the login (at most 256 characters).
+       * @example Mozilla/5.0 (X11; Linux x86_64)
+       */
+      userAgent: string | null;
+      /** @description True for the session of the token making this call. */
+      current: boolean;
+    };
+    SessionListDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      data: components['schemas']['SessionDto'][];
+    };
+    SessionsEndedDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /**
+       * Format: int32
+       * @description How many sessions ended.
+       */
+      ended: number;
+      message: string;
     };
     RegisterDto: {
       /**
@@ -1034,7 +1531,7 @@ export interface components {
        */
       password: string;
       /**
-       * @description Issue a 30-day token instead of a 24-hour one.
+       * @description A 30-day session (and, unless ACCESS_TOKEN_TTL is set, a 30-day token) instead of a 24-hour one.
        * @default false
        */
       remember?: boolean;
@@ -1051,6 +1548,8 @@ export interface components {
       canCreateAppointments: boolean;
       canUseAiFeatures: boolean;
       canViewAnalytics: boolean;
+      /** @description May read the FHIR R4 interface (/fhir/R4): doctors on a plan with `fhir`, patients (their own data), admins. */
+      canAccessFhirResources: boolean;
     };
     LoginResponseDto: {
       /**
@@ -1076,10 +1575,127 @@ export interface components {
        * @description When the token stops being accepted (ISO-8601, UTC).
        */
       expiresAt: string;
+      /**
+       * @description Opaque; exchange it at POST /api/token/refresh for a new access token (and a new refresh token)
+       *     until the session ends. Keep it as secret as a password.
+       * @example <opaque refresh token, 43 characters>
+       */
+      refreshToken: string;
+      /**
+       * Format: uuid
+       * @description The session this login started (the `sid` of its access tokens; see GET /api/sessions).
+       */
+      sessionId: string;
       firstName: string;
       lastName: string;
       emailVerified: boolean;
       permissions: components['schemas']['PermissionsDto'];
+    };
+    RefreshDto: {
+      /**
+       * @description The refresh token from the login response or from the previous refresh.
+       * @example <opaque refresh token, 43 characters>
+       */
+      refreshToken: string;
+    };
+    RefreshResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /**
+       * @description A new access token of the same session.
+       * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>
+       */
+      token: string;
+      /**
+       * @description Its successor: the refresh token sent is retired.
+       * @example <opaque refresh token, 43 characters>
+       */
+      refreshToken: string;
+      /**
+       * Format: date-time
+       * @description When the new access token stops being accepted (ISO-8601, UTC).
+       */
+      expiresAt: string;
+    };
+    MfaPasswordDto: {
+      /**
+       * Format: password
+       * @example Correct-Horse-9
+       */
+      password: string;
+    };
+    TotpSetupResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /** @description The secret in base32, for typing into an app by hand. Shown once; confirm with a code to turn MFA on. */
+      secret: string;
+      /** @description `otpauth://totp/<issuer>:<email>?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30` */
+      otpauthUri: string;
+      /** @description The same URI as a QR code, an SVG document. */
+      qrSvg: string;
+    };
+    MfaCodeDto: {
+      /**
+       * @description The 6-digit code the authenticator app shows now.
+       * @example 123456
+       */
+      code: string;
+    };
+    TotpConfirmResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /** @description 10 one-time codes, shown only now (stored as hashes): each replaces a code once, e.g. when the phone is lost. */
+      recoveryCodes: string[];
+      /**
+       * @description Only when confirmed with the enrolment mfaToken (MFA_ENROLLMENT_REQUIRED at login): the login
+       *     that the enrolment completes, with `amr` ["pwd","otp"] in its token. With an access token, absent.
+       */
+      login?: components['schemas']['LoginResponseDto'];
+    };
+    MfaPasswordAndCodeDto: {
+      /**
+       * Format: password
+       * @example Correct-Horse-9
+       */
+      password: string;
+      /** @example 123456 */
+      code: string;
+    };
+    RecoveryCodesResponseDto: {
+      /**
+       * @example true
+       * @enum {boolean}
+       */
+      success: true;
+      /** @description 10 one-time codes, shown only now (stored as hashes): each replaces a code once, e.g. when the phone is lost. */
+      recoveryCodes: string[];
+    };
+    LoginMfaDto: {
+      /**
+       * @description The 6-digit code the authenticator app shows now.
+       * @example 123456
+       */
+      code?: string;
+      /**
+       * @description One of the recovery codes (case, spaces and dashes ignored); each works once.
+       * @example ABCD-EFGH-JKMN-PQRS
+       */
+      recoveryCode?: string;
+      /**
+       * @description As on POST /api/login: the token in the HttpOnly session cookie and a `csrfToken` in the body (needs AUTH_COOKIES=true).
+       * @default false
+       */
+      cookie?: boolean;
+      mfaToken: string;
     };
     CreatePatientDto: {
       /**
@@ -1402,11 +2018,27 @@ export interface components {
        * @example 2026-11
        */
       month: string;
+      /**
+       * Format: int32
+       * @example 3
+       */
       count: number;
     };
     AppointmentsByStatusDto: {
+      /**
+       * Format: int32
+       * @example 3
+       */
       planned: number;
+      /**
+       * Format: int32
+       * @example 3
+       */
       finished: number;
+      /**
+       * Format: int32
+       * @example 3
+       */
       canceled: number;
     };
     AnalyticsSummaryDto: {
@@ -1415,9 +2047,17 @@ export interface components {
        * @enum {string}
        */
       scope: 'doctor' | 'system';
-      appointmentsByMonth: components['schemas']['MonthCountDto'][];
+      /**
+       * Format: int32
+       * @example 3
+       */
       patients: number;
+      /**
+       * Format: int32
+       * @example 3
+       */
       appointments: number;
+      appointmentsByMonth: components['schemas']['MonthCountDto'][];
       appointmentsByStatus: components['schemas']['AppointmentsByStatusDto'];
     };
     AnalyticsSummaryResponseDto: {
@@ -1427,6 +2067,85 @@ export interface components {
        */
       success: true;
       data: components['schemas']['AnalyticsSummaryDto'];
+    };
+    FhirMetaDto: {
+      /** Format: date-time */
+      lastUpdated: string;
+      /** @description Changes whenever the resource does; also the ETag (W/"<versionId>"). */
+      versionId: string;
+    };
+    FhirResourceDto: {
+      /** @enum {string} */
+      resourceType: 'Patient' | 'Appointment' | 'DocumentReference' | 'Practitioner';
+      /**
+       * Format: uuid
+       * @description The same UUID as in the JSON API.
+       */
+      id: string;
+      meta: components['schemas']['FhirMetaDto'];
+    };
+    CapabilityStatementDto: {
+      /** @enum {string} */
+      resourceType: 'CapabilityStatement';
+      /** @enum {string} */
+      fhirVersion: '4.0.1';
+      /**
+       * @example [
+       *       "json"
+       *     ]
+       */
+      format: string[];
+    };
+    FhirCodingDto: {
+      system?: string;
+      code?: string;
+      display?: string;
+    };
+    FhirCodeableConceptDto: {
+      coding?: components['schemas']['FhirCodingDto'][];
+      text?: string;
+    };
+    OperationOutcomeIssueDto: {
+      /** @enum {string} */
+      severity: 'fatal' | 'error' | 'warning' | 'information';
+      /**
+       * @description FHIR IssueType, e.g. invalid, login, forbidden, not-found, not-supported, throttled, exception, transient.
+       * @example not-found
+       */
+      code: string;
+      /** @description Our contract's error code (system urn:medisync:error-code), e.g. VALIDATION_ERROR, TOKEN_EXPIRED. */
+      details?: components['schemas']['FhirCodeableConceptDto'];
+      /**
+       * @description What went wrong, for a person; never a stack trace or the request echoed back.
+       * @example Resource not found
+       */
+      diagnostics?: string;
+    };
+    OperationOutcomeDto: {
+      /** @enum {string} */
+      resourceType: 'OperationOutcome';
+      issue: components['schemas']['OperationOutcomeIssueDto'][];
+    };
+    BundleLinkDto: {
+      /** @enum {string} */
+      relation: 'self' | 'next' | 'previous';
+      /** Format: uri */
+      url: string;
+    };
+    BundleEntryDto: {
+      /** Format: uri */
+      fullUrl: string;
+      resource: components['schemas']['FhirResourceDto'];
+    };
+    BundleDto: {
+      /** @enum {string} */
+      resourceType: 'Bundle';
+      /** @enum {string} */
+      type: 'searchset';
+      link: components['schemas']['BundleLinkDto'][];
+      entry?: components['schemas']['BundleEntryDto'][];
+      /** @description Matches on every page. */
+      total: number;
     };
     LiveDto: {
       /**
@@ -1547,7 +2266,18 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description The id of this request (a well-formed incoming `X-Request-Id` is echoed); also the error body’s `requestId`. */
+    'X-Request-Id': string;
+    /** @description Requests this client IP may make in the current window of the route’s limit (absent when the request was refused before it was counted: 413, 415, malformed JSON). */
+    'X-RateLimit-Limit': number;
+    /** @description Requests left in the current window (0 on a 429). */
+    'X-RateLimit-Remaining': number;
+    /** @description Seconds until the window resets (on a 429: until requests are accepted again). */
+    'X-RateLimit-Reset': number;
+    /** @description Seconds to wait before retrying. */
+    'Retry-After': number;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1555,18 +2285,20 @@ export interface operations {
   listAuditEvents: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
+        /** @description At or after this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
+        from?: string;
+        /** @description Before this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
+        to?: string;
         /** @description An action, or a prefix of one: `login` matches `login.succeeded`, `login.failed` and `login.locked`. */
         action?: string;
         /** @description Who acted (user id). */
         actorId?: string;
         /** @description Whom or what the action was about (user id). */
         targetId?: string;
-        /** @description At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
-        from?: string;
-        /** @description Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
-        to?: string;
       };
       header?: never;
       path?: never;
@@ -1574,39 +2306,177 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List audit events. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "action": "login.failed",
+           *           "actorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "targetId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "targetType": "user",
+           *           "ip": "text",
+           *           "userAgent": "text",
+           *           "requestId": "text",
+           *           "details": {},
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "count": 1
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AuditEventPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1620,30 +2490,166 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read my account. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "user": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "email": "dr.jane.doe@example.org",
+           *         "role": "doctor",
+           *         "title": "text",
+           *         "specialty": "text",
+           *         "ehr_system_type": "text",
+           *         "ehr_system_name": "text",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true,
+           *         "mfaEnabled": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1661,48 +2667,212 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Update my profile. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "user": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "email": "dr.jane.doe@example.org",
+           *         "role": "doctor",
+           *         "title": "text",
+           *         "specialty": "text",
+           *         "ehr_system_type": "text",
+           *         "ehr_system_name": "text",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true,
+           *         "mfaEnabled": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1720,48 +2890,198 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Change my password. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: newPassword breaks the rule, or currentPassword is incorrect */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1769,7 +3089,9 @@ export interface operations {
   adminListUsers: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
         /** @description Matches part of the email, first name, last name or full name, in any letter case. */
         q?: string;
@@ -1780,39 +3102,180 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List users (admin). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "email": "dr.jane.doe@example.org",
+           *           "role": "doctor",
+           *           "title": "text",
+           *           "specialty": "text",
+           *           "ehr_system_type": "text",
+           *           "ehr_system_name": "text",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "updatedAt": "2026-03-02T09:30:00.000Z",
+           *           "firstName": "Jane",
+           *           "lastName": "Doe",
+           *           "emailVerified": true,
+           *           "mfaEnabled": true,
+           *           "disabled": true
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminUserPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1822,6 +3285,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -1832,66 +3296,259 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Change a user’s role or disable them (admin). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "user": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "email": "dr.jane.doe@example.org",
+           *         "role": "doctor",
+           *         "title": "text",
+           *         "specialty": "text",
+           *         "ehr_system_type": "text",
+           *         "ehr_system_name": "text",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true,
+           *         "mfaEnabled": true,
+           *         "disabled": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminUserResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such user */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
         };
       };
       /** @description CONFLICT: that would leave no active admin */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1905,12 +3562,119 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List subscription plans. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "basic",
+           *           "features": [
+           *             "appointments"
+           *           ],
+           *           "name": "text",
+           *           "description": "text"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['PlansResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1924,30 +3688,163 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read my subscription. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "subscription": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "plan": "basic",
+           *         "status": "trialing",
+           *         "currentPeriodEnd": "2026-03-02T09:30:00.000Z",
+           *         "features": [
+           *           "appointments"
+           *         ],
+           *         "since": "2026-03-02T09:30:00.000Z",
+           *         "active": true,
+           *         "isTrial": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubscriptionResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -1961,39 +3858,190 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Created: Start the free trial. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "subscription": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "plan": "basic",
+           *         "status": "trialing",
+           *         "currentPeriodEnd": "2026-03-02T09:30:00.000Z",
+           *         "features": [
+           *           "appointments"
+           *         ],
+           *         "since": "2026-03-02T09:30:00.000Z",
+           *         "active": true,
+           *         "isTrial": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubscriptionResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description CONFLICT: the trial was already used, or a subscription is active */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2003,6 +4051,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -2013,57 +4062,234 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Grant or change a subscription (admin). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "subscription": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "plan": "basic",
+           *         "status": "trialing",
+           *         "currentPeriodEnd": "2026-03-02T09:30:00.000Z",
+           *         "features": [
+           *           "appointments"
+           *         ],
+           *         "since": "2026-03-02T09:30:00.000Z",
+           *         "active": true,
+           *         "isTrial": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubscriptionResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs admin; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such user */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2071,6 +4297,7 @@ export interface operations {
   verifyEmailLink: {
     parameters: {
       query: {
+        /** @description The token from the emailed link (single use, 24 hours). */
         token: string;
       };
       header?: never;
@@ -2079,30 +4306,131 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Verify an email address (emailed link). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "emailVerified": true
+           *     }
+           */
           'application/json': components['schemas']['VerifiedResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2120,39 +4448,173 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Verify an email address. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "emailVerified": true
+           *     }
+           */
           'application/json': components['schemas']['VerifiedResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2170,39 +4632,152 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: Send a new verification link. */
       202: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: too many requests from this client; see Retry-After */
+      /** @description RATE_LIMITED: this route’s own stricter per-IP limit (RATE_LIMIT_VERIFICATION_RESEND) is reached; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2220,39 +4795,152 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: Request a password reset link. */
       202: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: too many requests from this client; see Retry-After */
+      /** @description RATE_LIMITED: this route’s own stricter per-IP limit (RATE_LIMIT_PASSWORD_FORGOT) is reached; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2270,39 +4958,1059 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Set a new password with a reset token. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR (password names the rule) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  listSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: List my sessions. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "lastUsedAt": "2026-03-02T09:30:00.000Z",
+           *           "expiresAt": "2026-03-02T09:30:00.000Z",
+           *           "ip": "203.0.113.7",
+           *           "userAgent": "Mozilla/5.0 (X11; Linux x86_64)",
+           *           "current": true
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['SessionListDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  endSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The session id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: End one of my sessions. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
+          'application/json': components['schemas']['MessageDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     NOT_OWNER: the session named by id is not the caller’s; admin passes
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description NOT_FOUND: no such session (or archived) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  logoutAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: Log out everywhere (end all my sessions). */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "ended": 0,
+           *       "message": "text"
+           *     }
+           */
+          'application/json': components['schemas']['SessionsEndedDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  adminListUserSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: List a user’s sessions (admin). */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "lastUsedAt": "2026-03-02T09:30:00.000Z",
+           *           "expiresAt": "2026-03-02T09:30:00.000Z",
+           *           "ip": "203.0.113.7",
+           *           "userAgent": "Mozilla/5.0 (X11; Linux x86_64)",
+           *           "current": true
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['SessionListDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description NOT_FOUND: no such user */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  adminEndUserSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: End all of a user’s sessions (admin). */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "ended": 0,
+           *       "message": "text"
+           *     }
+           */
+          'application/json': components['schemas']['SessionsEndedDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description NOT_FOUND: no such user */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2320,57 +6028,175 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Register a doctor account. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "emailVerified": false,
+           *       "email": "dr.jane.doe@example.org"
+           *     }
+           */
           'application/json': components['schemas']['RegisterResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (password names the rule) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description EMAIL_TAKEN */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_TAKEN';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: too many requests from this client; see Retry-After */
+      /** @description RATE_LIMITED: this route’s own stricter per-IP limit (RATE_LIMIT_REGISTER) is reached; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2388,61 +6214,397 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Log in. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "token": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "csrfToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "userTitle": "Dr.",
+           *       "role": "doctor",
+           *       "expiresAt": "2026-03-02T09:30:00.000Z",
+           *       "refreshToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "firstName": "Jane",
+           *       "lastName": "Doe",
+           *       "emailVerified": true,
+           *       "permissions": {
+           *         "canManageUsers": true,
+           *         "canCreateAppointments": true,
+           *         "canUseAiFeatures": true,
+           *         "canViewAnalytics": true,
+           *         "canAccessFhirResources": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['LoginResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description INVALID_CREDENTIALS */
+      /** @description INVALID_CREDENTIALS; or MFA_REQUIRED (right password, the account has MFA) with `mfaToken`: send it with a code to POST /api/login/mfa within 5 minutes */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INVALID_CREDENTIALS';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description EMAIL_NOT_VERIFIED (only after a correct password) */
+      /** @description EMAIL_NOT_VERIFIED (only after a correct password); MFA_ENROLLMENT_REQUIRED (the role requires MFA, none is set up) with `mfaToken`, a bearer for POST /api/mfa/totp/setup and /confirm only */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'MFA_ENROLLMENT_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /**
-       * @description RATE_LIMITED (per IP) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After
-       *
-       *     RATE_LIMITED: too many requests from this client; see Retry-After
-       */
+      /** @description RATE_LIMITED (per client IP, RATE_LIMIT_LOGIN) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED' | 'ACCOUNT_LOCKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  refreshToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshDto'];
+      };
+    };
+    responses: {
+      /** @description OK: Refresh: rotate the refresh token for a new access token. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "token": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "refreshToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "expiresAt": "2026-03-02T09:30:00.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['RefreshResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description TOKEN_INVALID (unknown refresh token), TOKEN_REVOKED (the session ended: logout, sign-out everywhere, password change, disable, role change, or this token was reused), TOKEN_EXPIRED (the session reached its absolute or idle expiry) */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2456,30 +6618,1530 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Log out (end this session). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token) */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  setupTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaPasswordDto'];
+      };
+    };
+    responses: {
+      /** @description OK: Set up an authenticator app (TOTP). */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "secret": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "otpauthUri": "text",
+           *       "qrSvg": "text"
+           *     }
+           */
+          'application/json': components['schemas']['TotpSetupResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: password is incorrect */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description CONFLICT: multi-factor authentication is already on */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database is unreachable, or (production) DATA_ENCRYPTION_KEY is not set */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  confirmTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaCodeDto'];
+      };
+    };
+    responses: {
+      /** @description OK: Confirm the authenticator app and turn MFA on. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "recoveryCodes": [
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text"
+           *       ],
+           *       "login": {
+           *         "success": true,
+           *         "token": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *         "csrfToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *         "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "userTitle": "Dr.",
+           *         "role": "doctor",
+           *         "expiresAt": "2026-03-02T09:30:00.000Z",
+           *         "refreshToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *         "sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "emailVerified": true,
+           *         "permissions": {
+           *           "canManageUsers": true,
+           *           "canCreateAppointments": true,
+           *           "canUseAiFeatures": true,
+           *           "canViewAnalytics": true,
+           *           "canAccessFhirResources": true
+           *         }
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['TotpConfirmResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: code is incorrect or already used */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description CONFLICT: nothing set up yet, or already on */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  regenerateRecoveryCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaPasswordAndCodeDto'];
+      };
+    };
+    responses: {
+      /** @description OK: Issue new recovery codes. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "recoveryCodes": [
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text",
+           *         "text"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['RecoveryCodesResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: password is incorrect, or code is incorrect or already used (counts toward the login lockout) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description CONFLICT: multi-factor authentication is not on */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  disableTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaPasswordAndCodeDto'];
+      };
+    };
+    responses: {
+      /** @description OK: Turn multi-factor authentication off. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
+          'application/json': components['schemas']['MessageDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: password is incorrect, or code is incorrect or already used (counts toward the login lockout) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description CONFLICT: not on, or the role requires MFA (MFA_REQUIRED_ROLES) */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  loginMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginMfaDto'];
+      };
+    };
+    responses: {
+      /** @description OK: Complete a login with a second factor. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "token": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "csrfToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "userTitle": "Dr.",
+           *       "role": "doctor",
+           *       "expiresAt": "2026-03-02T09:30:00.000Z",
+           *       "refreshToken": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "sessionId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "firstName": "Jane",
+           *       "lastName": "Doe",
+           *       "emailVerified": true,
+           *       "permissions": {
+           *         "canManageUsers": true,
+           *         "canCreateAppointments": true,
+           *         "canUseAiFeatures": true,
+           *         "canViewAnalytics": true,
+           *         "canAccessFhirResources": true
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['LoginResponseDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: send mfaToken and exactly one of code and recoveryCode */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description INVALID_CREDENTIALS: the code is wrong or already used, or the recovery code is wrong or spent */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INVALID_CREDENTIALS';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /** @description TOKEN_USED_OR_EXPIRED: the mfaToken is used, expired (5 minutes) or had 5 wrong codes; log in again */
+      410: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED (per IP), or ACCOUNT_LOCKED (the login lockout, to which wrong codes count); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED' | 'ACCOUNT_LOCKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  adminResetMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: Reset a user’s multi-factor authentication (admin). */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
+          'application/json': components['schemas']['MessageDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     MFA_REQUIRED: the token’s login used no second factor (asked when MFA_REQUIRED_ROLES includes admin)
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs admin
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'MFA_REQUIRED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description NOT_FOUND: no such user */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2487,7 +8149,9 @@ export interface operations {
   listPatients: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
         /** @description Part of the first, last or full name, any letter case. */
         q?: string;
@@ -2498,39 +8162,174 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List my patients. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "dateOfBirth": "1980-04-12",
+           *           "email": "dr.jane.doe@example.org",
+           *           "phone": "text",
+           *           "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "updatedAt": "2026-03-02T09:30:00.000Z",
+           *           "firstName": "Jane",
+           *           "lastName": "Doe",
+           *           "hasPortalAccount": true
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2548,48 +8347,211 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Create a patient. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "dateOfBirth": "1980-04-12",
+           *         "email": "dr.jane.doe@example.org",
+           *         "phone": "text",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "hasPortalAccount": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2599,54 +8561,197 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read a patient. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "dateOfBirth": "1980-04-12",
+           *         "email": "dr.jane.doe@example.org",
+           *         "phone": "text",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "hasPortalAccount": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2656,54 +8761,188 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Delete (archive) a patient. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['MessageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2713,6 +8952,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -2723,57 +8963,234 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Update a patient. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "dateOfBirth": "1980-04-12",
+           *         "email": "dr.jane.doe@example.org",
+           *         "phone": "text",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "updatedAt": "2026-03-02T09:30:00.000Z",
+           *         "firstName": "Jane",
+           *         "lastName": "Doe",
+           *         "hasPortalAccount": true
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PatientResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2783,6 +9200,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -2793,84 +9211,270 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: Invite a patient to the portal. */
       202: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "expiresAt": "2026-03-02T09:30:00.000Z",
+           *       "message": "text"
+           *     }
+           */
           'application/json': components['schemas']['InviteResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
         };
       };
       /** @description CONFLICT: already has an account; EMAIL_TAKEN: the email has an account */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_TAKEN' | 'CONFLICT';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
         };
       };
-      /** @description RATE_LIMITED: this account's daily quota of invitations is used up; see Retry-After */
+      /**
+       * @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After
+       *
+       *     RATE_LIMITED: this account’s daily quota of invitations is used up; see Retry-After
+       */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description UPSTREAM_ERROR: the email could not be sent */
       502: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UPSTREAM_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 502;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2888,48 +9492,197 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Accept a patient-portal invitation. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "uid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *       "role": "patient",
+           *       "emailVerified": true,
+           *       "email": "dr.jane.doe@example.org"
+           *     }
+           */
           'application/json': components['schemas']['AcceptInvitationResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (password names the rule) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description EMAIL_TAKEN */
       409: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_TAKEN';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 409;
+          };
         };
       };
       /** @description TOKEN_USED_OR_EXPIRED: the link was already used, replaced by a newer one, or expired */
       410: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'TOKEN_USED_OR_EXPIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 410;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -2937,14 +9690,18 @@ export interface operations {
   listAppointments: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
-        status?: 'planned' | 'finished' | 'canceled';
-        patientId?: string;
-        /** @description At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
+        /** @description At or after this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
         from?: string;
-        /** @description Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone. */
+        /** @description Before this instant (an appointment’s start, an audit event’s time), ISO-8601 with a time zone. */
         to?: string;
+        /** @description Only appointments in this status. */
+        status?: 'planned' | 'finished' | 'canceled';
+        /** @description Only appointments with this patient (one of the caller’s own). */
+        patientId?: string;
       };
       header?: never;
       path?: never;
@@ -2952,39 +9709,171 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List appointments. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "startsAt": "2026-03-02T09:30:00.000Z",
+           *           "endsAt": "2026-03-02T09:30:00.000Z",
+           *           "status": "planned",
+           *           "reason": "text"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor or patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3002,57 +9891,233 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Book an appointment. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "startsAt": "2026-03-02T09:30:00.000Z",
+           *         "endsAt": "2026-03-02T09:30:00.000Z",
+           *         "status": "planned",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (times outside 1900-01-01..2100-12-31; endsAt not after startsAt, or 24 hours or more after it) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with appointments; admin exempt), NOT_OWNER (the patient named by patientId is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with appointments; admin exempt
+       *
+       *     NOT_OWNER: the patient named by patientId is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3062,54 +10127,194 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The appointment id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Read an appointment. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "startsAt": "2026-03-02T09:30:00.000Z",
+           *         "endsAt": "2026-03-02T09:30:00.000Z",
+           *         "status": "planned",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the appointment named by id is not the caller's, nor about the calling patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor or patient; admin passes
+       *
+       *     NOT_OWNER: the appointment named by id is not the caller’s, nor about the calling patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3119,6 +10324,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The appointment id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -3129,57 +10335,231 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Update an appointment. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "doctorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "startsAt": "2026-03-02T09:30:00.000Z",
+           *         "endsAt": "2026-03-02T09:30:00.000Z",
+           *         "status": "planned",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AppointmentResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR (endsAt must be after startsAt) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the appointment named by id is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the appointment named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3187,59 +10567,207 @@ export interface operations {
   listPatientRecords: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List a patient’s records. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "authorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "type": "note",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "content": "text"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RecordPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor or patient; admin passes), NOT_OWNER (the patient named by id is not the caller's, nor about the calling patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor or patient; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s, nor about the calling patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3249,6 +10777,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
         id: string;
       };
       cookie?: never;
@@ -3259,57 +10788,230 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created: Add a medical record. */
       201: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "authorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "type": "note",
+           *         "createdAt": "2026-03-02T09:30:00.000Z",
+           *         "content": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RecordResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), NOT_OWNER (the patient named by id is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     NOT_OWNER: the patient named by id is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such patient (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3317,7 +11019,9 @@ export interface operations {
   listMyRecords: {
     parameters: {
       query?: {
+        /** @description The page to return, from 1. */
         page?: number;
+        /** @description Rows per page, at most 100. */
         limit?: number;
       };
       header?: never;
@@ -3326,39 +11030,170 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: List my medical records (patient). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": [
+           *         {
+           *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "patientId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "authorId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *           "type": "note",
+           *           "createdAt": "2026-03-02T09:30:00.000Z",
+           *           "content": "text"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "page": 1,
+           *         "limit": 20,
+           *         "total": 1
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RecordPageDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs patient; admin passes) */
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs patient; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3376,66 +11211,255 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Draft a clinical note (AI). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "provider": "rules",
+           *         "reviewRequired": true,
+           *         "disclaimer": "AI-generated draft: a clinician must review it before any clinical use.",
+           *         "appointmentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+           *         "notes_template_type": "soap_note",
+           *         "language": "en",
+           *         "notes": "text",
+           *         "summary": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ClinicalNoteResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with ai; admin exempt
+       *
+       *     NOT_OWNER: the appointment named by appointmentId is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description UPSTREAM_ERROR: the configured AI provider failed or timed out */
       502: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UPSTREAM_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 502;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3453,66 +11477,254 @@ export interface operations {
       };
     };
     responses: {
+      /** @description OK: Suggest a diagnosis (AI). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "provider": "rules",
+           *         "reviewRequired": true,
+           *         "disclaimer": "AI-generated draft: a clinician must review it before any clinical use.",
+           *         "status": "generated",
+           *         "main_diagnosis": "COVID-19",
+           *         "icd_code": "U07.1",
+           *         "reason": "text"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['DiagnosisResponseDto'];
         };
       };
       /** @description VALIDATION_ERROR: the body or a parameter is invalid (see details) */
       400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
       401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with ai; admin exempt), NOT_OWNER (the appointment named by appointmentId is not the caller's; admin passes) */
+      /**
+       * @description CSRF_INVALID: with AUTH_COOKIES, a request authenticated by the session cookie without its X-CSRF-Token
+       *
+       *     EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with ai; admin exempt
+       *
+       *     NOT_OWNER: the appointment named by appointmentId is not the caller’s; admin passes
+       */
       403: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED' | 'NOT_OWNER' | 'CSRF_INVALID';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
         };
       };
       /** @description NOT_FOUND: no such appointment (or archived) */
       404: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 404;
+          };
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT (default 100 kB) */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 413;
+          };
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: send application/json */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 415;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description UPSTREAM_ERROR: the configured AI provider failed or timed out */
       502: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'UPSTREAM_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 502;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3526,30 +11738,1333 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Practice analytics. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "data": {
+           *         "scope": "doctor",
+           *         "patients": 3,
+           *         "appointments": 3,
+           *         "appointmentsByMonth": [
+           *           {
+           *             "month": "2026-11",
+           *             "count": 3
+           *           }
+           *         ],
+           *         "appointmentsByStatus": {
+           *           "planned": 3,
+           *           "finished": 3,
+           *           "canceled": 3
+           *         }
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AnalyticsSummaryResponseDto'];
         };
       };
-      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED */
-      401: {
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
-      /** @description CSRF_INVALID (with AUTH_COOKIES: a POST, PUT, PATCH or DELETE authenticated by the session cookie without its X-CSRF-Token), EMAIL_NOT_VERIFIED, ROLE_REQUIRED (needs doctor; admin passes), SUBSCRIPTION_REQUIRED (an active plan with analytics; admin exempt) */
-      403: {
+      /** @description AUTH_HEADER_MISSING, AUTH_HEADER_INVALID, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED: the bearer token is missing, malformed, invalid, expired or revoked */
+      401: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'AUTH_HEADER_MISSING' | 'AUTH_HEADER_INVALID' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 401;
+          };
+        };
+      };
+      /**
+       * @description EMAIL_NOT_VERIFIED: the caller’s email is not verified yet
+       *
+       *     ROLE_REQUIRED: needs doctor; admin passes
+       *
+       *     SUBSCRIPTION_REQUIRED: needs an active plan with analytics; admin exempt
+       */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'EMAIL_NOT_VERIFIED' | 'ROLE_REQUIRED' | 'SUBSCRIPTION_REQUIRED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 403;
+          };
+        };
+      };
+      /** @description RATE_LIMITED: too many requests from this client IP (RATE_LIMIT_DEFAULT); see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
+        };
+      };
+    };
+  };
+  fhirCapabilities: {
+    parameters: {
+      query?: {
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK: FHIR CapabilityStatement. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['CapabilityStatementDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirSearchPatient: {
+    parameters: {
+      query?: {
+        /** @description Family or given name starts with (case-insensitive); commas: any of */
+        name?: string;
+        /** @description Family name starts with */
+        family?: string;
+        /** @description Given name starts with */
+        given?: string;
+        /** @description Date of birth, with prefix eq, ge, gt, le or lt (e.g. ge1980-01-01); repeatable */
+        birthdate?: string;
+        /** @description urn:ietf:rfc:3986|urn:uuid:<id> */
+        identifier?: string;
+        /** @description Page size: default 20; more than 100 is served as 100 */
+        _count?: number;
+        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
+        _offset?: number;
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle of Patient */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadPatient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A Patient, with ETag and Last-Modified */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirPatientEverything: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The patient id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle: Patient, Practitioner, Appointment and DocumentReference (not paged) */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirSearchAppointment: {
+    parameters: {
+      query?: {
+        /** @description Patient/<id> or <id>; commas: any of */
+        patient?: string;
+        /** @description Start, with prefix eq, ge, gt, le or lt; repeat for a range (date=ge2026-03-01&date=le2026-03-31) */
+        date?: string;
+        /** @description booked, fulfilled or cancelled (our planned, finished, canceled); commas: any of */
+        status?: string;
+        /** @description Page size: default 20; more than 100 is served as 100 */
+        _count?: number;
+        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
+        _offset?: number;
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle of Appointment */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadAppointment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The appointment id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An Appointment, with ETag and Last-Modified */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirSearchDocumentReference: {
+    parameters: {
+      query?: {
+        /** @description Patient/<id> or <id>; commas: any of */
+        patient?: string;
+        /** @description A LOINC document code, e.g. http://loinc.org|11506-3 (see docs/fhir.md); commas: any of */
+        type?: string;
+        /** @description Page size: default 20; more than 100 is served as 100 */
+        _count?: number;
+        /** @description Matches to skip (the Bundle.link next/previous URLs carry it) */
+        _offset?: number;
+        /** @description `json` (or a JSON media type); XML is refused with 415 */
+        _format?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A searchset Bundle of DocumentReference */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['BundleDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadDocumentReference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The record id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A DocumentReference, the text as a base64 text/plain attachment */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+    };
+  };
+  fhirReadPractitioner: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The doctor id (a UUID; anything else is 400 VALIDATION_ERROR). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A Practitioner: name, and the specialty as a qualification */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['FhirResourceDto'];
+        };
+      };
+      /** @description OperationOutcome `invalid`: a search parameter is malformed, or not supported here */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `login`: no, a malformed, an expired or a revoked bearer token */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `forbidden`: email not verified, a role that may not read FHIR, or a doctor without a plan that includes fhir (Basic does not) */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-found`: no such resource, or one the caller may not see (the two are not told apart) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `not-supported`: XML (or another format) was asked for; only FHIR JSON is served */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `throttled`: too many requests; see Retry-After */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `exception`: an unexpected error (logged with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
+        };
+      };
+      /** @description OperationOutcome `transient`: the database is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/fhir+json': components['schemas']['OperationOutcomeDto'];
         };
       };
     };
@@ -3563,12 +13078,76 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Liveness. */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "status": "ok"
+           *     }
+           */
           'application/json': components['schemas']['LiveDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3582,21 +13161,82 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description OK: Readiness (checks the database). */
       200: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "status": "ok",
+           *       "checks": {
+           *         "database": {
+           *           "status": "up",
+           *           "responseTime": 1
+           *         }
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ReadyDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
         };
       };
       /** @description SERVICE_UNAVAILABLE: the database does not answer */
       503: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3615,19 +13255,118 @@ export interface operations {
         headers: {
           /** @description `public, max-age=300` */
           'Cache-Control'?: string;
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "keys": [
+           *         {
+           *           "kty": "OKP",
+           *           "crv": "Ed25519",
+           *           "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+           *           "y": "text",
+           *           "n": "text",
+           *           "e": "AQAB",
+           *           "kid": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+           *           "alg": "EdDSA",
+           *           "use": "sig"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['JwksDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description RATE_LIMITED */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };
@@ -3646,19 +13385,124 @@ export interface operations {
         headers: {
           /** @description `public, max-age=300` */
           'Cache-Control'?: string;
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "issuer": "https://medisync.example.org",
+           *       "jwks_uri": "https://medisync.example.org/.well-known/jwks.json",
+           *       "audience": "medisync",
+           *       "token_signing_alg_values_supported": [
+           *         "EdDSA"
+           *       ],
+           *       "claims_supported": [
+           *         "iss",
+           *         "aud",
+           *         "sub",
+           *         "userId",
+           *         "role",
+           *         "jti",
+           *         "tv",
+           *         "iat",
+           *         "exp"
+           *       ],
+           *       "token_validation_endpoint": "EXAMPLE-PLACEHOLDER-NOT-A-REAL-VALUE",
+           *       "service_documentation": "https://medisync.example.org/docs"
+           *     }
+           */
           'application/json': components['schemas']['ServiceConfigurationDto'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the path or a sent body is malformed (see details) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 400;
+          };
         };
       };
       /** @description RATE_LIMITED */
       429: {
         headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 429;
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR: an unexpected failure (reported with the request id) */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 500;
+          };
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: the database or another dependency is unreachable; retry later */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          /** @description Seconds to wait before retrying (sent when the database is unreachable). */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'] & {
+            /** @enum {string} */
+            code?: 'SERVICE_UNAVAILABLE';
+            /**
+             * Format: int32
+             * @enum {integer}
+             */
+            statusCode?: 503;
+          };
         };
       };
     };

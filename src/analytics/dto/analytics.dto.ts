@@ -1,9 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SuccessDto } from '../../common/common.dto';
 
+const COUNT = { type: 'integer', minimum: 0, example: 3 } as const;
+
 export class AppointmentsByStatusDto {
+  @ApiProperty(COUNT)
   planned: number;
+  @ApiProperty(COUNT)
   finished: number;
+  @ApiProperty(COUNT)
   canceled: number;
 }
 
@@ -11,6 +16,7 @@ export class MonthCountDto {
   /** YYYY-MM (UTC), by appointment start. */
   @ApiProperty({ example: '2026-11' })
   month: string;
+  @ApiProperty(COUNT)
   count: number;
 }
 
@@ -18,7 +24,9 @@ export class AnalyticsSummaryDto {
   /** `doctor`: the caller's own figures; `system`: everyone's (admin). */
   @ApiProperty({ enum: ['doctor', 'system'] })
   scope: 'doctor' | 'system';
+  @ApiProperty(COUNT)
   patients: number;
+  @ApiProperty(COUNT)
   appointments: number;
   appointmentsByStatus: AppointmentsByStatusDto;
   @ApiProperty({ type: [MonthCountDto] })

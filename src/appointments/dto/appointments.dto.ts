@@ -65,11 +65,13 @@ export class UpdateAppointmentDto {
 export class AppointmentQueryDto extends TimeRangeQueryDto {
   @IsOptional()
   @IsIn(APPOINTMENT_STATUSES)
-  @ApiProperty({ required: false, enum: APPOINTMENT_STATUSES })
+  @ApiProperty({ required: false, enum: APPOINTMENT_STATUSES, description: 'Only appointments in this status.' })
   status?: AppointmentStatus;
 
+  /** Only appointments with this patient (one of the caller's own). */
   @IsOptional()
   @IsUUID()
+  @ApiProperty({ required: false, format: 'uuid', description: 'Only appointments with this patient (one of the caller’s own).' })
   patientId?: string;
 }
 

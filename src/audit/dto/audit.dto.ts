@@ -50,7 +50,7 @@ export class AuditEventDto {
    * How many times it happened: more than 1 when repeats by the same principal on the same route within
    * a minute were coalesced into this event (`access.denied`, `password.reset_requested`).
    */
-  @ApiProperty({ minimum: 1, example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   count: number;
 }
 
