@@ -38,7 +38,7 @@ export class Sessions1795306100000 implements MigrationInterface {
         CONSTRAINT ck_sessions_end_reason CHECK (end_reason IN ('logout', 'logout_all', 'ended_by_user', 'ended_by_admin', 'refresh_reused', 'idle', 'mfa_disabled')),
         CONSTRAINT ck_sessions_ended CHECK ((ended_at IS NULL) = (end_reason IS NULL))
       )`);
-    await q.query(`CREATE INDEX ix_sessions_user_live ON sessions (user_id, last_used_at DESC) WHERE ended_at IS NULL`);
+    await q.query(`CREATE INDEX ix_sessions_user ON sessions (user_id)`);
     await q.query(`CREATE INDEX ix_sessions_expires_at ON sessions (expires_at)`);
     await q.query(`
       CREATE TABLE refresh_tokens (

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../users/user.entity';
 
 /** Why a session ended (sessions.end_reason). */
@@ -6,6 +6,13 @@ export type SessionEndReason = 'logout' | 'logout_all' | 'ended_by_user' | 'ende
 
 /** One login: what its access tokens (`sid`) and refresh tokens belong to. Written only by the sessions module. */
 @Entity({ name: 'sessions' })
+@Check(
+  'ck_sessions_end_reason',
+  `end_reason IN ('logout', 'logout_all', 'ended_by_user', 'ended_by_admin', 'refresh_reused', 'idle', 'mfa_disabled')`,
+)
+@Check('ck_sessions_ended', '(ended_at IS NULL) = (end_reason IS NULL)')
+@Index('ix_sessions_user', ['userId'])
+@Index('ix_sessions_expires_at', ['expiresAt'])
 export class Session {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sessions' })
   id: string;
@@ -55,6 +62,7 @@ export class Session {
 
 /** A refresh token, kept as its SHA-256 only; retired when rotated, and kept so that its reuse is recognised. */
 @Entity({ name: 'refresh_tokens' })
+@Index('ix_refresh_tokens_session', ['sessionId'])
 export class RefreshToken {
   @PrimaryColumn({ name: 'token_hash', type: 'bytea', primaryKeyConstraintName: 'pk_refresh_tokens' })
   tokenHash: Buffer;
