@@ -97,8 +97,11 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
     await ctx.close();
   });
 
+  // FHIR's errors are OperationOutcomes in application/fhir+json (documented by its own decorators), not the envelope
+  const isFhir = (key: string) => key.includes(' /fhir/');
+  const OPERATION_OUTCOME = '#/components/schemas/OperationOutcomeDto';
   const errorSchemaRefs = (response: Json): string[] => {
-    const schema = response.content?.['application/json']?.schema ?? {};
+    const schema = response.content?.['application/json']?.schema ?? response.content?.['application/fhir+json']?.schema ?? {};
     return [schema.$ref, ...((schema.allOf ?? []) as Json[]).map((s) => s.$ref)].filter(Boolean);
   };
 
@@ -115,7 +118,8 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
       const statuses = [500, 503, ...(NOT_RATE_LIMITED.includes(key) ? [] : [429])];
       for (const status of statuses) {
         const response = op.responses[String(status)];
-        expect([key, status, response ? errorSchemaRefs(response) : 'missing']).toEqual([key, status, [ENVELOPE]]);
+        const expected = isFhir(key) ? OPERATION_OUTCOME : ENVELOPE;
+        expect([key, status, response ? errorSchemaRefs(response) : 'missing']).toEqual([key, status, [expected]]);
       }
       if (!NOT_RATE_LIMITED.includes(key)) {
         const tooMany = op.responses['429'];
@@ -127,6 +131,10 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
       for (const [status, response] of Object.entries<Json>(op.responses)) {
         expect([key, status, response.headers?.['X-Request-Id']]).toEqual([key, status, { $ref: '#/components/headers/X-Request-Id' }]);
         if (Number(status) < 400) continue;
+        if (isFhir(key)) {
+          expect([key, status, errorSchemaRefs(response)]).toEqual([key, status, [OPERATION_OUTCOME]]);
+          continue;
+        }
         // every error response: the envelope, and the codes it can carry, machine-readable and consistent
         expect([key, status, errorSchemaRefs(response)]).toEqual([key, status, [ENVELOPE]]);
         const codes = response['x-error-codes'] as string[];
@@ -145,7 +153,8 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
         expect([key, op.responses['413']?.['x-error-codes']]).toEqual([key, ['PAYLOAD_TOO_LARGE']]);
         expect([key, op.responses['415']?.['x-error-codes']]).toEqual([key, ['UNSUPPORTED_MEDIA_TYPE']]);
       }
-      if (op.requestBody || op.parameters?.length)
+      if (isFhir(key)) expect([key, errorSchemaRefs(op.responses['400'] ?? {})]).toEqual([key, [OPERATION_OUTCOME]]);
+      else if (op.requestBody || op.parameters?.length)
         expect([key, op.responses['400']?.['x-error-codes']]).toEqual([key, expect.arrayContaining(['VALIDATION_ERROR'])]);
     }
   });
@@ -153,7 +162,9 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
   it('a method’s own errors merge with those its access rule implies', () => {
     const op = (id: string) => operations.find((o) => o.op.operationId === id)!.op;
     for (const id of ['getPatient', 'updatePatient', 'deletePatient', 'invitePatient']) {
-      expect([id, op(id).responses['403']['x-error-codes']]).toEqual([id, ['EMAIL_NOT_VERIFIED', 'ROLE_REQUIRED', 'NOT_OWNER']]);
+      // CSRF_INVALID: on the unsafe methods (a cookie session without its X-CSRF-Token)
+      const csrf = id === 'getPatient' ? [] : ['CSRF_INVALID'];
+      expect([id, op(id).responses['403']['x-error-codes']]).toEqual([id, ['EMAIL_NOT_VERIFIED', 'ROLE_REQUIRED', 'NOT_OWNER', ...csrf]]);
       expect([id, op(id).responses['404']['x-error-codes']]).toEqual([id, ['NOT_FOUND']]);
     }
     for (const id of ['draftClinicalNote', 'predictDiagnosis']) {
@@ -163,6 +174,7 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
         'ROLE_REQUIRED',
         'SUBSCRIPTION_REQUIRED',
         'NOT_OWNER',
+        'CSRF_INVALID',
       ]);
       expect(op(id).responses['403'].description).toContain('SUBSCRIPTION_REQUIRED');
       expect(op(id).responses['502']['x-error-codes']).toEqual(['UPSTREAM_ERROR']);
@@ -196,14 +208,17 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
       expect([route, Array.isArray(op['x-access']?.roles)]).toEqual([route, true]);
       const isPublic = access === 'public';
       expect([route, op['x-access'].public, op.security ?? null]).toEqual([route, isPublic, isPublic ? null : [{ bearer: [] }]]);
-      if (!isPublic)
+      if (!isPublic && route.includes(' /fhir/'))
+        expect([route, errorSchemaRefs(op.responses['401'] ?? {})]).toEqual([route, [OPERATION_OUTCOME]]);
+      else if (!isPublic)
         expect([route, op.responses['401']?.['x-error-codes']]).toEqual([route, expect.arrayContaining(['AUTH_HEADER_MISSING'])]);
     }
     expect(compared).toBeGreaterThan(35);
     // the undeclared route is documented as the admin-only route it is, and answers so
     const forgotten = doc.paths['/api/forgotten/{id}'].get;
     expect(forgotten['x-access']).toMatchObject({ public: false, roles: ['admin'], verifiedEmail: true, undeclared: true });
-    expect(forgotten.responses['403']['x-error-codes']).toEqual(['EMAIL_NOT_VERIFIED', 'ROLE_REQUIRED']);
+    // an admin-only route asks for the second factor when MFA_REQUIRED_ROLES includes admin
+    expect(forgotten.responses['403']['x-error-codes']).toEqual(['EMAIL_NOT_VERIFIED', 'ROLE_REQUIRED', 'MFA_REQUIRED']);
     const id = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
     expectEnvelope((await ctx.http.get(`/api/forgotten/${id}`).expect(401)).body, 401, 'AUTH_HEADER_MISSING');
     const doctor = await verifiedDoctor(ctx);

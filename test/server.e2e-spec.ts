@@ -108,6 +108,8 @@ describe('the built server on its zero-setup defaults', () => {
       'code',
       'details',
       'error',
+      // only with MFA_REQUIRED and MFA_ENROLLMENT_REQUIRED
+      'mfaToken',
       'requestId',
       'statusCode',
       'success',
