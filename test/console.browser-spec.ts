@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // (page.evaluate callbacks run in the browser)
+import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { SESSION_COOKIE } from '../src/auth/cookie-auth';
 import { PASSWORD, startTestApp, TestContext, verifiedDoctor } from './support/app';
@@ -32,7 +33,8 @@ describe('admin console in a browser', () => {
 
   it('an admin signs in, finds a doctor, disables them (their token is refused at once), grants a subscription and sees both in the audit trail', async () => {
     const doctor = await verifiedDoctor(ctx);
-    const me = () => ctx.http.get('/api/users/me').set('Authorization', `Bearer ${doctor.token}`);
+    let token = doctor.token;
+    const me = () => ctx.http.get('/api/users/me').set('Authorization', `Bearer ${token}`);
     await me().expect(200);
 
     const { page, problems, close } = await watchedPage(browser);
@@ -61,12 +63,17 @@ describe('admin console in a browser', () => {
     await screenshot(page, 'console-users');
     await page.getByRole('link', { name: 'Dr. Jane Doe' }).click();
     await page.getByRole('heading', { name: 'Dr. Jane Doe', level: 1 }).waitFor();
-    // the sessions list answers, or says the server has none (before sessions exist); not asserted further here
-    await page
-      .getByRole('region', { name: 'Sessions' })
-      .getByText(/not available on this server|Open sessions|No open sessions/)
-      .waitFor();
+    // the doctor's sessions: listed, then all ended (the doctor's token is refused at once)
+    const sessions = page.getByRole('region', { name: 'Sessions' });
+    await sessions.getByText('Open sessions').waitFor();
+    expect(await sessions.getByRole('row').count()).toBe(2); // the header and the one login
     expect(await accessibilityProblems(page)).toEqual([]);
+    await sessions.getByRole('button', { name: 'End all sessions' }).click();
+    await sessions.getByText('Every session of this user is ended.').waitFor();
+    await sessions.getByText('No open sessions.').waitFor();
+    expect((await me().expect(401)).body.code).toBe('TOKEN_REVOKED');
+    token = (await ctx.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
+    await me().expect(200);
 
     // disable: the doctor's API token is refused on its very next request
     await page.getByRole('button', { name: 'Disable account' }).click();
@@ -139,6 +146,41 @@ describe('admin console in a browser', () => {
     expect((await page.context().cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await accessibilityProblems(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('an admin with two-factor sign-in finishes with a recovery code (a wrong one is said in place)', async () => {
+    // the admin enrols an authenticator app through the API
+    const login = (await ctx.http.post('/api/login').send(ADMIN).expect(200)).body.token as string;
+    const setup = await ctx.http
+      .post('/api/mfa/totp/setup')
+      .set('Authorization', `Bearer ${login}`)
+      .send({ password: ADMIN.password })
+      .expect(200);
+    const totp = new TOTP({ secret: Secret.fromBase32(setup.body.secret as string), algorithm: 'SHA1', digits: 6, period: 30 });
+    const confirm = await ctx.http
+      .post('/api/mfa/totp/confirm')
+      .set('Authorization', `Bearer ${login}`)
+      .send({ code: totp.generate() })
+      .expect(200);
+    const [recoveryCode] = confirm.body.recoveryCodes as string[];
+
+    const { page, problems, close } = await watchedPage(browser);
+    await page.goto(`${base}/admin`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Two-factor authentication', level: 1 }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill('WRONG-CODE-0000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').getByText('That code is not right. Try again.').waitFor();
+    await page.getByLabel('Recovery code').fill(recoveryCode);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    expect((await page.context().cookies()).find((c) => c.name === SESSION_COOKIE)).toMatchObject({ httpOnly: true });
     expect(problems).toEqual([]);
     await close();
   });

@@ -261,7 +261,7 @@ async function renderUsers(/** @type {URLSearchParams} */ params) {
       ),
     );
     results.replaceChildren(
-      users.length ? h('div', { class: 'scroll' }, table) : h('p', {}, 'No user matches.'),
+      users.length ? h('div', { class: 'scroll', tabindex: '0' }, table) : h('p', {}, 'No user matches.'),
       pager(res.meta, (p) => (location.hash = `#/users${query({ q, page: p })}`)),
     );
   } catch (error) {
@@ -410,7 +410,7 @@ async function renderUser(/** @type {string} */ id) {
         rows.length
           ? h(
               'div',
-              { class: 'scroll' },
+              { class: 'scroll', tabindex: '0' },
               h(
                 'table',
                 {},
@@ -516,7 +516,7 @@ function auditTable(events, caption) {
   };
   return h(
     'div',
-    { class: 'scroll' },
+    { class: 'scroll', tabindex: '0' },
     h(
       'table',
       { class: 'audit' },
