@@ -2142,10 +2142,13 @@ export interface components {
       resourceType: 'Bundle';
       /** @enum {string} */
       type: 'searchset';
+      /**
+       * Format: int32
+       * @description Matches on every page.
+       */
+      total: number;
       link: components['schemas']['BundleLinkDto'][];
       entry?: components['schemas']['BundleEntryDto'][];
-      /** @description Matches on every page. */
-      total: number;
     };
     LiveDto: {
       /**

@@ -76,6 +76,7 @@ export class BundleDto {
   @ApiProperty({ enum: ['searchset'] })
   type: 'searchset';
   /** Matches on every page. */
+  @ApiProperty({ type: 'integer', minimum: 0 })
   total: number;
   @ApiProperty({ type: [BundleLinkDto] })
   link: BundleLinkDto[];
