@@ -167,36 +167,39 @@ async function main() {
     });
     await new Promise((r) => floor.once('message', r));
 
-    // refresh: each connection rotates the refresh tokens of a session of its own, keeping each successor
-    const sessionsFor = async (n) => {
-      const out = [];
-      for (let i = 0; i < n; i++)
-        out.push({
-          token: (await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) })).refreshToken,
-        });
-      return out;
-    };
-    const rotating = (url, sessions) => {
-      let next = 0;
+    // refresh: every request rotates the refresh token of a session no other request is using, and keeps
+    // its successor. Every run starts on fresh sessions (`prepare`): a request still in flight when a run
+    // stops has rotated a token whose successor nobody kept, and its next use would be reuse (401).
+    const rotating = (url) => {
+      // sessions not in use; a request takes one and gives it back with its successor (autocannon
+      // resets a request's context at every sequence, so a session cannot live in a connection's context)
+      let free = [];
       return {
         url,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
+        prepare: async (n) => {
+          free = [];
+          for (let i = 0; i < n + 10; i++) {
+            const login = await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+            free.push({ token: login.refreshToken });
+          }
+        },
         requests: [
           {
             setupRequest: (req, context) => {
-              context.session ??= sessions[next++ % sessions.length];
+              context.session = free.pop();
               return { ...req, body: JSON.stringify({ refreshToken: context.session.token }) };
             },
             onResponse: (status, body, context) => {
-              if (status === 200) context.session.token = JSON.parse(body).refreshToken;
+              if (status !== 200) return; // that session is over (counted as non-2xx)
+              context.session.token = JSON.parse(body).refreshToken;
+              free.push(context.session);
             },
           },
         ],
       };
     };
-    const appSessions = await sessionsFor(CONNECTIONS);
-    const floorSessions = await sessionsFor(CONNECTIONS);
 
     const app_ = `http://127.0.0.1:${APP_PORT}`;
     const flo = `http://127.0.0.1:${FLOOR_PORT}`;
@@ -229,7 +232,7 @@ async function main() {
           body: JSON.stringify({ firstName: 'Bench' }),
         },
       ],
-      refresh: [rotating(`${app_}/api/token/refresh`, appSessions), rotating(`${flo}/refresh`, floorSessions)],
+      refresh: [rotating(`${app_}/api/token/refresh`), rotating(`${flo}/refresh`)],
       login: [
         {
           url: `${app_}/api/login`,
@@ -252,8 +255,12 @@ async function main() {
     for (let n = 0; n < RUNS; n++) {
       const one = {};
       for (const [name, [mine, base]] of Object.entries(scenarios)) {
-        await run({ ...mine, duration: 1 }); // warm-up
-        one[name] = { app: summary(await run(mine)), floor: summary(await run(base)) };
+        const prepared = async (opts) => {
+          await opts.prepare?.(opts.connections ?? CONNECTIONS);
+          return opts;
+        };
+        await run({ ...(await prepared(mine)), duration: 1 }); // warm-up
+        one[name] = { app: summary(await run(await prepared(mine))), floor: summary(await run(await prepared(base))) };
       }
       // the protected read signed with EdDSA against the same read with HS256, measured back to back
       const hsRead = scenarios['protected read'][0];
@@ -285,7 +292,7 @@ async function main() {
     }
 
     const med = (name, side, key) => median(runs.map((r) => r[name][side][key]));
-    const rows = ['protected read', 'protected list', 'protected write', 'refresh', 'login'].map((name) => {
+    const rows = ['protected read', 'protected list', 'FHIR search', 'protected write', 'refresh', 'login'].map((name) => {
       const appRps = med(name, 'app', 'rps');
       const floorRps = med(name, 'floor', 'rps');
       return {
@@ -350,6 +357,15 @@ async function main() {
       idleRssMb: +idleRss.toFixed(1),
       startToReadyMs: startToReady,
       readyAfterSpawnMs: startMs,
+      // non-2xx answers and errors per scenario and side (the hostile bodies' 400s are meant)
+      errorsBy: Object.fromEntries(
+        Object.keys(runs[0]).map((name) => [
+          name,
+          Object.fromEntries(
+            Object.keys(runs[0][name]).map((side) => [side, runs.reduce((n, r) => n + r[name][side].errors + r[name][side].non2xx, 0)]),
+          ),
+        ]),
+      ),
       errors: runs
         // the hostile bodies are meant to be refused: their 400s are not errors
         .flatMap((r) =>
@@ -392,6 +408,8 @@ async function main() {
       `idle RSS after start: ${result.idleRssMb} MB (target <= 150); start to ready on PostgreSQL: ${result.startToReadyMs} ms (target <= 2000)`,
     );
     console.log(`non-2xx or errors during the runs: ${result.errors}`);
+    for (const [name, sides] of Object.entries(result.errorsBy))
+      for (const [side, n] of Object.entries(sides)) if (n > 0 && side !== 'hostile') console.log(`  ${name} (${side}): ${n}`);
     console.log('\nJSON: bench/results/latest.json');
   } finally {
     app.child.kill('SIGTERM');
