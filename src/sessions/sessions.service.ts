@@ -159,7 +159,7 @@ export class SessionsService {
       }
       if (row.retired) {
         if (!row.in_grace || row.grace_used) {
-          await this.endWith(manager, [row.session_id], row.user_id, 'refresh_reused', null);
+          await this.endWhere(manager, 'id = $3', [row.session_id], 'refresh_reused', null);
           await this.audit.record(
             { action: SessionsAudit.refreshReused, targetId: row.user_id, details: { sessionId: row.session_id } },
             manager,
@@ -236,28 +236,20 @@ export class SessionsService {
 
   /** Ends one session (the ownership guard has checked the caller may). */
   async end(sessionId: string, reason: SessionEndReason, endedBy: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const rows = await manager.query<Array<{ user_id: string }>>(`SELECT user_id FROM sessions WHERE id = $1`, [sessionId]);
-      if (rows[0]) await this.endWith(manager, [sessionId], rows[0].user_id, reason, endedBy);
-    });
+    await this.db.transaction((manager) => this.endWhere(manager, 'id = $3', [sessionId], reason, endedBy));
   }
 
   /** Ends every live session of an account, or every one but `except`; returns how many ended. */
   async endAll(userId: string, reason: SessionEndReason, endedBy: string | null, except?: string): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const rows = await manager.query<Array<{ id: string }>>(
-        `SELECT id FROM sessions WHERE user_id = $1 AND ended_at IS NULL AND expires_at > now() AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-        [userId, except ?? null],
-      );
-      await this.endWith(
+    return this.db.transaction((manager) =>
+      this.endWhere(
         manager,
-        rows.map((r) => r.id),
-        userId,
+        'user_id = $3 AND expires_at > now() AND ($4::uuid IS NULL OR id <> $4::uuid)',
+        [userId, except ?? null],
         reason,
         endedBy,
-      );
-      return rows.length;
-    });
+      ),
+    );
   }
 
   /** Turning the second factor off ends the user's other sessions; an admin's reset ends them all. */
@@ -266,25 +258,29 @@ export class SessionsService {
     await this.endAll(event.userId, 'mfa_disabled', event.sessionId ? event.userId : null, event.sessionId ?? undefined);
   }
 
-  private async endWith(
+  /**
+   * Ends the live sessions `condition` picks (SQL over `sessions`, its parameters from $3) in one
+   * UPDATE, and audits each; returns how many ended.
+   */
+  private async endWhere(
     manager: EntityManager,
-    ids: string[],
-    userId: string,
+    condition: string,
+    params: unknown[],
     reason: SessionEndReason,
     endedBy: string | null,
-  ): Promise<void> {
-    if (ids.length === 0) return;
+  ): Promise<number> {
     // an UPDATE … RETURNING answers [rows, count]
-    const [ended] = await manager.query<[Array<{ id: string }>, number]>(
-      `UPDATE sessions SET ended_at = now(), end_reason = $2, ended_by = $3 WHERE id = ANY($1::uuid[]) AND ended_at IS NULL RETURNING id`,
-      [ids, reason, endedBy],
+    const [ended] = await manager.query<[Array<{ id: string; user_id: string }>, number]>(
+      `UPDATE sessions SET ended_at = now(), end_reason = $1, ended_by = $2 WHERE ended_at IS NULL AND ${condition} RETURNING id, user_id`,
+      [reason, endedBy, ...params],
     );
-    for (const { id } of ended) {
+    for (const { id, user_id } of ended) {
       await this.audit.record(
-        { action: SessionsAudit.ended, actorId: endedBy, targetId: userId, details: { sessionId: id, reason } },
+        { action: SessionsAudit.ended, actorId: endedBy, targetId: user_id, details: { sessionId: id, reason } },
         manager,
       );
     }
+    return ended.length;
   }
 
   /** Ends the session if it really is idle in the database; true when it ended now. */
