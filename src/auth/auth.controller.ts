@@ -7,7 +7,7 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import type { FastifyReply } from 'fastify';
 import { clearSessionCookie, requireCookieSessions, sessionCookieOf, withSessionCookie } from './cookie-auth';
-import { AuthService, LoginClient, LoginClientInfo } from './auth.service';
+import { AuthService } from './auth.service';
 import { Auth, Public } from './decorators';
 import { CurrentUser, Principal } from './principal';
 import { LoginDto, LoginResponseDto, RefreshDto, RefreshResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
@@ -56,14 +56,10 @@ export class AuthController {
       'RATE_LIMITED (per client IP, RATE_LIMIT_LOGIN) or ACCOUNT_LOCKED: 5 failures for the email from this client IP in 15 minutes lock that pair (LOGIN_LOCKOUT), 20 from any addresses lock the email everywhere and mail its owner a reset link (LOGIN_LOCKOUT_GLOBAL); unknown emails alike; see Retry-After',
     ],
   )
-  async login(
-    @Body() dto: LoginDto,
-    @LoginClientInfo() client: LoginClient,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<LoginResponseDto> {
+  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponseDto> {
     requireCookieSessions(dto.cookie, this.config);
     const { cookie, ...credentials } = dto;
-    return withSessionCookie(await this.auth.login(credentials, client), cookie, reply, this.config);
+    return withSessionCookie(await this.auth.login(credentials), cookie, reply, this.config);
   }
 
   /**

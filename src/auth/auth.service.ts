@@ -1,8 +1,9 @@
-import { createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../observability/metrics.service';
 import { AppException } from '../common/errors';
+import { currentClient } from '../common/request-context';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -16,22 +17,6 @@ import { permissionsFor } from './permissions';
 import { Amr, TokenService } from './token.service';
 import { AuthAudit } from './auth.audit';
 import { SecondFactorPort } from './second-factor';
-
-/** Where a login request came from (a session records it): `@LoginClientInfo()` in a controller. */
-export interface LoginClient {
-  ip: string;
-  userAgent?: string;
-}
-
-/**
- * The client address (as `@Ip()` reads it, TRUST_PROXY applied) and user agent of a request. A param
- * decorator of our own, so that OpenAPI does not list User-Agent as a required header.
- */
-export const LoginClientInfo = createParamDecorator((_data: unknown, ctx: ExecutionContext): LoginClient => {
-  const req = ctx.switchToHttp().getRequest<{ ip: string; headers: Record<string, string | string[] | undefined> }>();
-  const agent = req.headers['user-agent'];
-  return { ip: req.ip, userAgent: typeof agent === 'string' ? agent : undefined };
-});
 
 @Injectable()
 export class AuthService {
@@ -81,8 +66,8 @@ export class AuthService {
    * For such an account the right password does not clear the lockout count: only the right code does,
    * so wrong codes (which count as failures) cannot be interleaved with passwords to dodge the lock.
    */
-  async login(dto: LoginDto, client: LoginClient): Promise<LoginResponseDto> {
-    const { ip } = client;
+  async login(dto: LoginDto): Promise<LoginResponseDto> {
+    const { ip } = currentClient();
     const locked = await this.lockout.lockedFor(dto.email, ip);
     if (locked.seconds > 0) {
       this.metrics.logins.inc({ outcome: 'locked' });
@@ -124,7 +109,7 @@ export class AuthService {
       this.metrics.logins.inc({ outcome: 'mfa_required' });
       throw error;
     }
-    return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] }, client);
+    return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] });
   }
 
   /**
@@ -132,9 +117,9 @@ export class AuthService {
    * /api/login/mfa, or confirming MFA with an enrolment token): a new session, its first access and
    * refresh tokens, the metric, the audit event and the login response.
    */
-  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }, client: LoginClient): Promise<LoginResponseDto> {
+  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }): Promise<LoginResponseDto> {
     const subscription = await this.subscriptions.current(user.id);
-    const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options, client);
+    const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options);
     this.metrics.logins.inc({ outcome: 'succeeded' });
     await this.audit.record({
       action: AuthAudit.loginSucceeded,
@@ -162,9 +147,8 @@ export class AuthService {
   async signIn(
     user: User,
     options: { remember: boolean; amr: Amr[] },
-    client: LoginClient,
   ): Promise<{ token: string; expiresAt: Date; refreshToken: string; sessionId: string }> {
-    const { session, refreshToken, startedAt } = await this.sessions.start(user, options, client);
+    const { session, refreshToken, startedAt } = await this.sessions.start(user, options);
     const { token, expiresAt } = await this.tokens.issue(session, startedAt);
     return { token, expiresAt, refreshToken, sessionId: session.id };
   }

@@ -8,3 +8,9 @@ export interface RequestContext {
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** The client of the current request (its address as Fastify reads it, TRUST_PROXY applied, and its user agent). */
+export function currentClient(): { ip: string; userAgent: string | null } {
+  const ctx = requestContext.getStore();
+  return { ip: ctx?.ip ?? 'unknown', userAgent: ctx?.userAgent ?? null };
+}

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { permissionsFor } from '../auth/permissions';
 import { AuthService } from '../auth/auth.service';
-import { requestContext } from '../common/request-context';
 import { isActive } from '../subscriptions/plans';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { UsersService } from '../users/users.service';
@@ -83,12 +82,7 @@ export class DemoService {
         currentPeriodEnd: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000),
       });
     }
-    const ctx = requestContext.getStore();
-    const { token } = await this.auth.signIn(
-      user,
-      { remember: false, amr: ['pwd'] },
-      { ip: ctx?.ip ?? 'unknown', userAgent: ctx?.userAgent ?? undefined },
-    );
+    const { token } = await this.auth.signIn(user, { remember: false, amr: ['pwd'] });
     // the role only: a user_id is any text of any length, and the account (target) already names it
     await this.audit.record({ action: DemoAudit.login, actorId: user.id, targetId: user.id, details: { role: asked } });
     return {

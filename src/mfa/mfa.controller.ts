@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LoginClient, LoginClientInfo } from '../auth/auth.service';
 import { requireCookieSessions, withSessionCookie } from '../auth/cookie-auth';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -57,12 +56,8 @@ export class MfaController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'confirmTotp', summary: 'Confirm the authenticator app and turn MFA on' })
   @ApiErrors([400, 'VALIDATION_ERROR: code is incorrect or already used'], [409, 'CONFLICT: nothing set up yet, or already on'], 415)
-  confirm(
-    @CurrentUser() user: Principal,
-    @Body() dto: MfaCodeDto,
-    @LoginClientInfo() client: LoginClient,
-  ): Promise<TotpConfirmResponseDto> {
-    return this.mfa.confirm(user, dto.code, client);
+  confirm(@CurrentUser() user: Principal, @Body() dto: MfaCodeDto): Promise<TotpConfirmResponseDto> {
+    return this.mfa.confirm(user, dto.code);
   }
 
   /** A fresh set of 10 recovery codes; the earlier ones stop working. Needs the password and a current code. */
@@ -71,12 +66,8 @@ export class MfaController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'regenerateRecoveryCodes', summary: 'Issue new recovery codes' })
   @ApiErrors([400, BOTH_FACTORS_400], [409, 'CONFLICT: multi-factor authentication is not on'], 415)
-  async recoveryCodes(
-    @CurrentUser() user: Principal,
-    @Body() dto: MfaPasswordAndCodeDto,
-    @LoginClientInfo() client: LoginClient,
-  ): Promise<RecoveryCodesResponseDto> {
-    return { success: true, recoveryCodes: await this.mfa.regenerateRecoveryCodes(user, dto.password, dto.code, client) };
+  async recoveryCodes(@CurrentUser() user: Principal, @Body() dto: MfaPasswordAndCodeDto): Promise<RecoveryCodesResponseDto> {
+    return { success: true, recoveryCodes: await this.mfa.regenerateRecoveryCodes(user, dto.password, dto.code) };
   }
 
   /** Turns MFA off (password and a current code); the user's other sessions end. Refused while the role requires MFA. */
@@ -85,12 +76,8 @@ export class MfaController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'disableTotp', summary: 'Turn multi-factor authentication off' })
   @ApiErrors([400, BOTH_FACTORS_400], [409, 'CONFLICT: not on, or the role requires MFA (MFA_REQUIRED_ROLES)'], 415)
-  async disable(
-    @CurrentUser() user: Principal,
-    @Body() dto: MfaPasswordAndCodeDto,
-    @LoginClientInfo() client: LoginClient,
-  ): Promise<MessageDto> {
-    await this.mfa.disable(user, dto.password, dto.code, client);
+  async disable(@CurrentUser() user: Principal, @Body() dto: MfaPasswordAndCodeDto): Promise<MessageDto> {
+    await this.mfa.disable(user, dto.password, dto.code);
     return { success: true, message: 'Multi-factor authentication is off' };
   }
 
@@ -110,14 +97,10 @@ export class MfaController {
     415,
     [429, 'RATE_LIMITED (per IP), or ACCOUNT_LOCKED (the login lockout, to which wrong codes count); see Retry-After'],
   )
-  async loginMfa(
-    @Body() dto: LoginMfaDto,
-    @LoginClientInfo() client: LoginClient,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<LoginResponseDto> {
+  async loginMfa(@Body() dto: LoginMfaDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponseDto> {
     requireCookieSessions(dto.cookie, this.config);
     const { cookie, ...step } = dto;
-    return withSessionCookie(await this.mfa.loginWithSecondFactor(step, client), cookie, reply, this.config);
+    return withSessionCookie(await this.mfa.loginWithSecondFactor(step), cookie, reply, this.config);
   }
 }
 

@@ -7,7 +7,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { LockoutService } from '../abuse/lockout.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthAudit } from '../auth/auth.audit';
-import { AuthService, LoginClient } from '../auth/auth.service';
+import { AuthService } from '../auth/auth.service';
+import { currentClient } from '../common/request-context';
 import { LoginResponseDto } from '../auth/dto/auth.dto';
 import type { Principal } from '../auth/principal';
 import { SecondFactor, SecondFactorPort } from '../auth/second-factor';
@@ -191,7 +192,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
    * is 429 ACCOUNT_LOCKED; a wrong or replayed code counts against the token (5 kill it) and toward
    * the login lockout, like a wrong password (401 INVALID_CREDENTIALS).
    */
-  async loginWithSecondFactor(dto: LoginMfaDto, client: LoginClient): Promise<LoginResponseDto> {
+  async loginWithSecondFactor(dto: LoginMfaDto): Promise<LoginResponseDto> {
     if (dto.code !== undefined && dto.recoveryCode !== undefined) {
       throw AppException.validation([{ field: 'recoveryCode', message: 'send code or recoveryCode, not both' }]);
     }
@@ -204,7 +205,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
     const user = await this.users.findById(challenge.userId);
     if (!user || user.disabledAt || !user.mfaEnabled)
       throw new AppException('TOKEN_USED_OR_EXPIRED', 'This mfaToken is no longer valid; log in again');
-    const locked = await this.lockout.lockedFor(user.email, client.ip);
+    const locked = await this.lockout.lockedFor(user.email, currentClient().ip);
     if (locked.seconds > 0) {
       await this.audit.record({
         action: AuthAudit.loginLocked,
@@ -222,7 +223,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
         `UPDATE mfa_challenges SET failures = failures + 1, updated_at = now() WHERE id = $1 RETURNING failures`,
         [challenge.id],
       );
-      await this.failed(user, client, {
+      await this.failed(user, {
         stage: 'login',
         reason: dto.code !== undefined ? check : 'wrong_recovery_code',
         attempt: rows[0]?.failures,
@@ -234,14 +235,14 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
       [challenge.id, MFA_TOKEN_MAX_FAILURES],
     );
     if (claimed === 0) throw new AppException('TOKEN_USED_OR_EXPIRED', 'This mfaToken has been used or has expired; log in again');
-    await this.lockout.reset(user.email, client.ip);
-    return this.auth.completeLogin(user, { remember: challenge.remember, amr: ['pwd', 'otp'] }, client);
+    await this.lockout.reset(user.email, currentClient().ip);
+    return this.auth.completeLogin(user, { remember: challenge.remember, amr: ['pwd', 'otp'] });
   }
 
   /** A wrong second factor: audited, and counted toward the login lockout for the account's email from this client. */
-  private async failed(user: User, client: LoginClient, details: Record<string, unknown>): Promise<void> {
+  private async failed(user: User, details: Record<string, unknown>): Promise<void> {
     await this.audit.record({ action: MfaAudit.failed, actorId: user.id, targetId: user.id, details });
-    const outcome = await this.lockout.recordFailure(user.email, client.ip);
+    const outcome = await this.lockout.recordFailure(user.email, currentClient().ip);
     for (const scope of ['client', 'email'] as const) {
       if (!(scope === 'client' ? outcome.clientLocked : outcome.emailLocked)) continue;
       await this.audit.record({
@@ -336,7 +337,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
    * POST /api/mfa/totp/confirm: the first code turns MFA on and returns 10 recovery codes. With the
    * enrolment mfaToken, the enrolment completes the login too (`login`), and the token is spent.
    */
-  async confirm(principal: Principal, code: string, client: LoginClient): Promise<TotpConfirmResponseDto> {
+  async confirm(principal: Principal, code: string): Promise<TotpConfirmResponseDto> {
     const user = await this.users.getById(principal.id);
     const [pending] = await this.db.query<Array<{ confirmed: boolean }>>(
       `SELECT confirmed_at IS NOT NULL AS confirmed FROM mfa_totp WHERE user_id = $1`,
@@ -348,7 +349,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
     if (check !== 'ok') {
       if (principal.mfaEnrolment) {
         await this.db.query(`UPDATE mfa_challenges SET failures = failures + 1, updated_at = now() WHERE id = $1`, [principal.tokenId]);
-        await this.failed(user, client, { stage: 'confirm', reason: check });
+        await this.failed(user, { stage: 'confirm', reason: check });
       } else {
         await this.audit.record({
           action: MfaAudit.failed,
@@ -388,8 +389,8 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
       );
     });
     if (!principal.mfaEnrolment) return { success: true, recoveryCodes };
-    await this.lockout.reset(user.email, client.ip);
-    const login = await this.auth.completeLogin({ ...user, mfaEnabled: true }, { remember, amr: ['pwd', 'otp'] }, client);
+    await this.lockout.reset(user.email, currentClient().ip);
+    const login = await this.auth.completeLogin({ ...user, mfaEnabled: true }, { remember, amr: ['pwd', 'otp'] });
     return { success: true, recoveryCodes, login };
   }
 
@@ -404,20 +405,20 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
   }
 
   /** The password and a current code, for changing the factor itself (400 VALIDATION_ERROR naming the wrong one). */
-  private async withBothFactors(principal: Principal, password: string, code: string, client: LoginClient, stage: string): Promise<User> {
+  private async withBothFactors(principal: Principal, password: string, code: string, stage: string): Promise<User> {
     const user = await this.withPassword(principal, password);
     if (!user.mfaEnabled) throw new AppException('CONFLICT', 'Multi-factor authentication is not on');
     const check = await this.checkTotp(user.id, code, 'confirmed');
     if (check !== 'ok') {
-      await this.failed(user, client, { stage, reason: check });
+      await this.failed(user, { stage, reason: check });
       throw AppException.validation([{ field: 'code', message: 'code is incorrect or already used' }]);
     }
     return user;
   }
 
   /** POST /api/mfa/recovery-codes: a fresh set of 10; the old ones stop working. */
-  async regenerateRecoveryCodes(principal: Principal, password: string, code: string, client: LoginClient): Promise<string[]> {
-    const user = await this.withBothFactors(principal, password, code, client, 'recovery_codes');
+  async regenerateRecoveryCodes(principal: Principal, password: string, code: string): Promise<string[]> {
+    const user = await this.withBothFactors(principal, password, code, 'recovery_codes');
     const recoveryCodes = newRecoveryCodes();
     await this.db.transaction(async (manager) => {
       await this.replaceRecoveryCodes(user.id, recoveryCodes, manager);
@@ -430,11 +431,11 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
    * DELETE /api/mfa/totp: off, with the password and a current code; 409 CONFLICT while the role
    * requires MFA. After the commit, MfaDisabled (the user's other sessions end).
    */
-  async disable(principal: Principal, password: string, code: string, client: LoginClient): Promise<void> {
+  async disable(principal: Principal, password: string, code: string): Promise<void> {
     if (this.roleRequiresMfa(principal.role)) {
       throw new AppException('CONFLICT', `Multi-factor authentication is required for the ${principal.role} role and cannot be turned off`);
     }
-    const user = await this.withBothFactors(principal, password, code, client, 'disable');
+    const user = await this.withBothFactors(principal, password, code, 'disable');
     await this.db.transaction(async (manager) => {
       await this.removeFactor(user.id, manager);
       await this.audit.record({ action: MfaAudit.disabled, actorId: user.id, targetId: user.id }, manager);

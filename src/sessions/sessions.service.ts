@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors';
+import { currentClient } from '../common/request-context';
 import { hashToken, newSecretToken, SECRET_TOKEN_PATTERN } from '../common/secret-token';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -75,9 +76,10 @@ export class SessionsService {
   async start(
     user: { id: string; role: Role; tokenVersion: number },
     options: { remember: boolean; amr: Amr[] },
-    client: { ip: string | null; userAgent?: string | null },
   ): Promise<{ session: IssuableSession; refreshToken: string; startedAt: number }> {
     const refreshToken = newSecretToken();
+    // where the login came from, as the request recorded it (shown in the session list)
+    const client = currentClient();
     // whole seconds, like a token's iat and exp: the first token's exp is exactly its iat + 24 h (or 30 days)
     const startedAt = Math.floor(Date.now() / 1000);
     const expiresAt = new Date(startedAt * 1000 + (options.remember ? REMEMBER_SESSION_TTL_MS : SESSION_TTL_MS));
@@ -320,7 +322,7 @@ export class SessionsService {
 }
 
 /** A user agent as shown in the session list: printable, at most 256 characters. */
-function cleanUserAgent(value: string | null | undefined): string | null {
+function cleanUserAgent(value: string | null): string | null {
   if (!value) return null;
   // eslint-disable-next-line no-control-regex
   const clean = value.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 256);
