@@ -61,7 +61,9 @@ async function waitFor(url, timeoutMs = 20_000) {
 
 function startApp(port = APP_PORT, extraEnv = {}) {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
+  // BENCH_CPU_PROF=<dir>: the instance on APP_PORT writes a CPU profile there when it stops (see bench/profile-summary.mjs)
+  const profile = process.env.BENCH_CPU_PROF && port === APP_PORT ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'dist/src/main.js')], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -73,6 +75,7 @@ function startApp(port = APP_PORT, extraEnv = {}) {
       RATE_LIMIT_LOGIN: '0',
       RATE_LIMIT_REGISTER: '0',
       LOGIN_LOCKOUT: '0',
+      SHUTDOWN_DRAIN_MS: '0',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       ...(process.env.HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.HASH_CONCURRENCY } : {}),
       ...(process.env.ACCESS_CACHE_TTL_MS ? { ACCESS_CACHE_TTL_MS: process.env.ACCESS_CACHE_TTL_MS } : {}),
@@ -251,9 +254,25 @@ async function main() {
       ],
     };
 
+    // BENCH_ONLY=<scenario>[,<scenario>]: those scenarios alone (for profiling; the table needs them all)
+    const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
     const runs = [];
     for (let n = 0; n < RUNS; n++) {
       const one = {};
+      if (only) {
+        for (const name of only) {
+          const [mine, base] = scenarios[name] ?? [];
+          if (!mine) throw new Error(`BENCH_ONLY: no scenario ${name} (${Object.keys(scenarios).join(', ')})`);
+          await mine.prepare?.(mine.connections ?? CONNECTIONS);
+          await run({ ...mine, duration: 1 });
+          await mine.prepare?.(mine.connections ?? CONNECTIONS);
+          const a = summary(await run(mine));
+          await base.prepare?.(base.connections ?? CONNECTIONS);
+          const b = summary(await run(base));
+          console.log(`${name}: ${a.rps} req/s (p99 ${a.p99} ms) vs floor ${b.rps} (p99 ${b.p99} ms): ${(a.rps / b.rps).toFixed(2)}`);
+        }
+        return;
+      }
       for (const [name, [mine, base]] of Object.entries(scenarios)) {
         const prepared = async (opts) => {
           await opts.prepare?.(opts.connections ?? CONNECTIONS);
