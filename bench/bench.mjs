@@ -21,10 +21,14 @@ const LOGIN_CONNECTIONS = 8;
 const HOSTILE_RATE = Math.max(1, Math.round((Number(process.env.BENCH_HOSTILE_ADDRESSES ?? 10) * 300) / 60));
 // a login body nested 2,400 levels deep (about 4.8 kB, far under the body limit)
 const NESTED_BODY = `{"email":${'['.repeat(2400)}${']'.repeat(2400)}}`;
-const APP_PORT = 3301;
-const FLOOR_PORT = 3302;
-const EDDSA_PORT = 3303;
-const EDDSA_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+// BENCH_PORT_BASE (default 3301) and the three ports after it
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3301);
+const APP_PORT = PORT_BASE;
+const FLOOR_PORT = PORT_BASE + 1;
+const EDDSA_PORT = PORT_BASE + 2;
+const NOCACHE_PORT = PORT_BASE + 3;
+const EDDSA_PAIR = generateKeyPairSync('ed25519');
+const EDDSA_KEY = EDDSA_PAIR.privateKey.export({ type: 'pkcs8', format: 'pem' });
 const JWT_SECRET = randomBytes(48).toString('base64url');
 const PASSWORD = 'Bench-Passw0rd-1';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -112,6 +116,7 @@ async function main() {
   let app = startApp();
   let floor;
   let eddsa;
+  let nocache;
   try {
     await waitFor(`http://127.0.0.1:${APP_PORT}/health/ready`); // first start: migrations
     app.child.kill('SIGTERM');
@@ -164,8 +169,18 @@ async function main() {
       throw new Error('not an EdDSA token');
     const eddsaAuth = { authorization: `Bearer ${eddsaLogin.token}` };
 
+    // the same service without the access-state cache (ACCESS_CACHE_TTL_MS=0): one query per read, as the floor
+    nocache = startApp(NOCACHE_PORT, { ACCESS_CACHE_TTL_MS: '0' });
+    await waitFor(`http://127.0.0.1:${NOCACHE_PORT}/health/ready`);
+
     floor = fork(join(root, 'bench/floor-server.mjs'), {
-      env: { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET, PORT: String(FLOOR_PORT) },
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        JWT_SECRET,
+        JWT_PUBLIC_KEY: EDDSA_PAIR.publicKey.export({ type: 'spki', format: 'pem' }),
+        PORT: String(FLOOR_PORT),
+      },
       stdio: 'ignore',
     });
     await new Promise((r) => floor.once('message', r));
@@ -211,6 +226,16 @@ async function main() {
       'protected read': [
         { url: `${app_}/api/users/me`, headers: auth },
         { url: `${flo}/me`, headers: auth },
+      ],
+      // every request reads the account state from the database (no cache), like the floor
+      'read without cache': [
+        { url: `http://127.0.0.1:${NOCACHE_PORT}/api/users/me`, headers: auth },
+        { url: `${flo}/me`, headers: auth },
+      ],
+      // the protected read with tokens signed by EdDSA, against a floor that verifies Ed25519 with node:crypto
+      'EdDSA read': [
+        { url: `http://127.0.0.1:${EDDSA_PORT}/api/users/me`, headers: eddsaAuth },
+        { url: `${flo}/me`, headers: eddsaAuth },
       ],
       'protected list': [
         { url: `${app_}/api/patients`, headers: auth },
@@ -311,7 +336,7 @@ async function main() {
     }
 
     const med = (name, side, key) => median(runs.map((r) => r[name][side][key]));
-    const rows = ['protected read', 'protected list', 'FHIR search', 'protected write', 'refresh', 'login'].map((name) => {
+    const rows = Object.keys(scenarios).map((name) => {
       const appRps = med(name, 'app', 'rps');
       const floorRps = med(name, 'floor', 'rps');
       return {
@@ -330,6 +355,8 @@ async function main() {
     const readNestedP99 = med('read under nested bodies', 'app', 'p99');
     const targets = {
       'protected read': 0.6,
+      'read without cache': 0.6,
+      'EdDSA read': 0.6,
       'protected write': 0.5,
       refresh: 0.5,
       'FHIR search': 0.5,
@@ -433,6 +460,7 @@ async function main() {
   } finally {
     app.child.kill('SIGTERM');
     eddsa?.child.kill('SIGTERM');
+    nocache?.child.kill('SIGTERM');
     floor?.kill('SIGTERM');
     await sleep(500);
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});

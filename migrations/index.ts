@@ -5,6 +5,7 @@ import { AccessChangeNotifications1795305900000 } from './1795305900000-AccessCh
 import { AuditCoalescing1795306000000 } from './1795306000000-AuditCoalescing';
 import { Sessions1795306100000 } from './1795306100000-Sessions';
 import { MultiFactorAuth1795306200000 } from './1795306200000-MultiFactorAuth';
+import { AccountChangeNotifications1795306300000 } from './1795306300000-AccountChangeNotifications';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- migrations/Name` writes a new file:
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   AuditCoalescing1795306000000,
   Sessions1795306100000,
   MultiFactorAuth1795306200000,
+  AccountChangeNotifications1795306300000,
 ];

@@ -121,7 +121,9 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig, me
     done();
   });
   // one log line and one histogram observation per request; the route template, never the URL
-  // (a query string can carry a token)
+  // (a query string can carry a token). The line's fields are all named below and none can carry a
+  // secret, so it skips the redaction pass (about 8 µs a line, most of the line's cost)
+  const requestLog = logger.child({}, { redact: [] });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     const status = reply.statusCode;
@@ -136,8 +138,8 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig, me
       userId,
       ip: request.ip,
     };
-    if (status >= 500) logger.error(line, 'request failed');
-    else logger.info(line, 'request completed');
+    if (status >= 500) requestLog.error(line, 'request failed');
+    else requestLog.info(line, 'request completed');
     done();
   });
   // after body parsing, so the handler and everything it awaits see the request's context

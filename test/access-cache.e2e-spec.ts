@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { expectEnvelope, PASSWORD, startTestApp, TestContext, verifiedDoctor } from './support/app';
 
 const ADMIN = { email: 'root@example.org', password: 'Adm1n-Passw0rd' };
@@ -78,5 +79,19 @@ describe('access-state cache (ACCESS_CACHE_TTL_MS) follows every change at once'
     await ctx.http.patch(`/api/admin/users/${doctor.uid}`).set('Authorization', `Bearer ${admin}`).send({ role: 'doctor' }).expect(200);
     expectEnvelope((await users(promoted).expect(401)).body, 401, 'TOKEN_REVOKED');
     expectEnvelope((await users(await login()).expect(403)).body, 403, 'ROLE_REQUIRED');
+  });
+
+  it('GET /api/users/me answers from the cached row, and any change to the row, by the API or in SQL, shows at the next read', async () => {
+    const doctor = await verifiedDoctor(ctx);
+    const auth = { Authorization: `Bearer ${doctor.token}` };
+    await me(doctor.token).expect(200);
+    await ctx.http.patch('/api/users/me').set(auth).send({ firstName: 'Renamed' }).expect(200);
+    expect((await me(doctor.token).expect(200)).body.user.firstName).toBe('Renamed');
+
+    // a change in SQL (as an operator's, outside the users service): the database announces it at commit,
+    // and this instance drops the cached row (the TTL is a minute: without the announcement this fails)
+    await ctx.app.get(DataSource).query(`UPDATE users SET specialty = 'Neurology', title = 'Prof.' WHERE id = $1`, [doctor.uid]);
+    const { user } = (await me(doctor.token).expect(200)).body;
+    expect(user).toMatchObject({ firstName: 'Renamed', specialty: 'Neurology', title: 'Prof.' });
   });
 });

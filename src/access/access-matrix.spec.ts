@@ -49,6 +49,7 @@ const principal = (role: Role, id = `${role}-id`, extra: Partial<Principal> = {}
   tokenExpiresAt: 0,
   sessionId: 's',
   subscription: null,
+  account: {} as Principal['account'],
   amr: ['pwd'],
   ...extra,
 });

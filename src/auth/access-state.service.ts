@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { SessionEndReason } from '../sessions/session.entity';
 import type { SessionState } from '../sessions/sessions.service';
 import type { PlanId, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
+import type { AccountView } from '../users/dto/users.dto';
 import { Role } from '../users/user.entity';
 import { AccessCache } from './access-cache';
 
@@ -17,12 +18,15 @@ export interface AccessState {
   /** The token's session, or null when there is no such session of this account. */
   session: SessionState | null;
   subscription: SubscriptionState | null;
+  /** The account's own row (no password hash), read with the rest: `GET /api/users/me` answers from it. */
+  account: AccountView;
 }
 
 /**
  * The per-request read of an account's live state. It runs on every authenticated call, so it is one
  * indexed query across users, the token's session and the newest subscription row (read-only; each
- * table is still written only by its own module). Cached per account and session.
+ * table is still written only by its own module). Cached per account and session; any change to the
+ * user row, its sessions or its subscriptions drops the cached state on every instance at commit.
  */
 @Injectable()
 export class AccessStateService {
@@ -46,7 +50,17 @@ export class AccessStateService {
       Array<{
         id: string;
         role: Role;
-        verified: boolean;
+        email: string;
+        title: string | null;
+        first_name: string;
+        last_name: string;
+        specialty: string | null;
+        ehr_system_type: string | null;
+        ehr_system_name: string | null;
+        email_verified_at: Date | null;
+        mfa_enabled: boolean;
+        created_at: Date;
+        updated_at: Date;
         disabled: boolean;
         token_version: number;
         session_tv: number | null;
@@ -58,7 +72,8 @@ export class AccessStateService {
         current_period_end: Date | null;
       }>
     >(
-      `SELECT u.id, u.role, u.email_verified_at IS NOT NULL AS verified, u.disabled_at IS NOT NULL AS disabled, u.token_version,
+      `SELECT u.id, u.role, u.email, u.title, u.first_name, u.last_name, u.specialty, u.ehr_system_type, u.ehr_system_name,
+              u.email_verified_at, u.mfa_enabled, u.created_at, u.updated_at, u.disabled_at IS NOT NULL AS disabled, u.token_version,
               se.token_version AS session_tv, se.expires_at AS session_expires_at, se.last_used_at AS session_last_used_at,
               se.end_reason AS session_end_reason,
               s.plan, s.status, s.current_period_end
@@ -76,7 +91,7 @@ export class AccessStateService {
     return {
       id: row.id,
       role: row.role,
-      emailVerified: row.verified,
+      emailVerified: row.email_verified_at !== null,
       disabled: row.disabled,
       tokenVersion: row.token_version,
       session:
@@ -92,6 +107,21 @@ export class AccessStateService {
         row.plan && row.status && row.current_period_end
           ? { plan: row.plan, status: row.status, currentPeriodEnd: new Date(row.current_period_end) }
           : null,
+      account: {
+        id: row.id,
+        email: row.email,
+        role: row.role,
+        title: row.title,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        specialty: row.specialty,
+        ehrSystemType: row.ehr_system_type,
+        ehrSystemName: row.ehr_system_name,
+        emailVerifiedAt: row.email_verified_at === null ? null : new Date(row.email_verified_at),
+        mfaEnabled: row.mfa_enabled,
+        createdAt: new Date(row.created_at),
+        updatedAt: new Date(row.updated_at),
+      },
     };
   }
 }

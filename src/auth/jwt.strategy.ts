@@ -95,6 +95,7 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, 'jwt') {
       sessionId: sid,
       amr,
       subscription: state.subscription,
+      account: state.account,
     };
   }
 }

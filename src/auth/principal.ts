@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { SubscriptionState } from '../subscriptions/plans';
+import type { AccountView } from '../users/dto/users.dto';
 import type { Role } from '../users/user.entity';
 import type { Amr } from './token.service';
 
@@ -16,6 +17,11 @@ export interface Principal {
   sessionId: string | null;
   /** The account's current subscription, read with the rest of its state on this request. */
   subscription: SubscriptionState | null;
+  /**
+   * The account's row (no password hash) as read with its access state for this request: at most
+   * ACCESS_CACHE_TTL_MS old, and never older than the last change any instance heard of.
+   */
+  account: AccountView;
   /** How the token's login was made (`amr`): a route that needs a second factor wants 'otp'. Empty for an enrolment token. */
   amr: Amr[];
   /**

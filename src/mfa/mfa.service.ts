@@ -182,6 +182,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
       tokenExpiresAt: challenge.expiresAt,
       sessionId: null,
       subscription: null,
+      account: user,
       amr: [],
       mfaEnrolment: true,
     };

@@ -51,7 +51,25 @@ export function profileFromDto(dto: {
 }
 
 /** What leaves the server about an account: never a hash or an internal counter. */
-export function toUserDto(user: User): UserDto {
+/** What an account's representation is made of: its row without the password hash and the internal columns. */
+export type AccountView = Pick<
+  User,
+  | 'id'
+  | 'email'
+  | 'role'
+  | 'title'
+  | 'firstName'
+  | 'lastName'
+  | 'specialty'
+  | 'ehrSystemType'
+  | 'ehrSystemName'
+  | 'emailVerifiedAt'
+  | 'mfaEnabled'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+export function toUserDto(user: AccountView): UserDto {
   return {
     id: user.id,
     email: user.email,
