@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# Build stage: all dependencies, compile TypeScript (with the Swagger plugin), then keep only what the
-# server needs at run time, and assemble the runtime's root filesystem in /rootfs.
+# Build stage: all dependencies, compile TypeScript (tsc; the Swagger metadata comes from src/metadata.ts),
+# then keep only what the server needs at run time, and assemble the runtime's root filesystem in /rootfs.
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -10,9 +10,10 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
-# What production dependencies carry but never run: TypeScript (only the Swagger CLI plugin uses it, at
-# build time), type declarations, source maps, docs, and PGlite's optional extension bundles (the
-# embedded database loads none of them; with DATABASE_URL PGlite is not loaded at all).
+# What production dependencies carry but never run: TypeScript (a dependency of @nestjs/swagger for its
+# compiler plugin, which no build of ours runs), type declarations, source maps, docs, and PGlite's
+# optional extension bundles (the embedded database loads none of them; with DATABASE_URL PGlite is not
+# loaded at all).
 RUN rm -rf node_modules/typescript node_modules/@types \
       node_modules/@electric-sql/pglite/dist/*.tar.gz node_modules/@electric-sql/pglite/dist/contrib \
  && find node_modules dist \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.cts' -o -name '*.d.mts' \

@@ -57,6 +57,7 @@ const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  resolver: '<rootDir>/test/support/resolver.js',
 };
 module.exports = {
   // Jest's default is one worker fewer than the cores, which on a 2-core machine means running every

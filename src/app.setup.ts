@@ -14,6 +14,7 @@ import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/config';
 import { APP_CONFIG } from './config/config.module';
 import { openApiDocument as buildOpenApiDocument } from './openapi';
+import { loadOpenApiMetadata } from './openapi-plugin';
 import { createRootLogger, PinoNestLogger } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
 import { serveStaticAssets } from './static-assets';
@@ -149,7 +150,7 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig, me
   });
 }
 
-/** The OpenAPI document served at /docs-json (completed from the routes' declarations, see src/openapi.ts). */
+/** The OpenAPI document served at /docs-json (see src/openapi.ts; createApp has loaded the plugin metadata it needs first). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   return buildOpenApiDocument(app, { appUrl: app.get<AppConfig>(APP_CONFIG).appUrl, globalPrefix: GLOBAL_PREFIX });
 }
@@ -183,6 +184,7 @@ export async function createApp(
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     maxAge: 600,
   });
+  await loadOpenApiMetadata();
   SwaggerModule.setup('docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

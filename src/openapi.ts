@@ -21,6 +21,7 @@ import { ownsOf, OwnsRule } from './access/owns';
 import { isAdminOnly } from './auth/decorators';
 import { authRuleOf } from './auth/guards';
 import { listRoutes, Route } from './auth/route-access';
+import { openApiMetadataLoaded } from './openapi-plugin';
 import { codeForStatus, ERRORS, ErrorCode } from './common/errors';
 import { RateLimitPolicy } from './config/config';
 import { exemptRoles } from './subscriptions/plans';
@@ -136,7 +137,12 @@ export interface OpenApiOptions {
   globalPrefix: { prefix: string; exclude: string[] };
 }
 
+/**
+ * The document (synchronous, as SwaggerModule's lazy document factory is: built on the first request
+ * for /docs or /docs-json, not at start-up). `loadOpenApiMetadata()` must have been awaited first.
+ */
 export function openApiDocument(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
+  if (!openApiMetadataLoaded()) throw new Error('openApiDocument: await loadOpenApiMetadata() first (the DTOs would have no properties)');
   const errorTable = Object.entries(ERRORS)
     .map(([code, e]) => `| ${e.status} | \`${code}\` |`)
     .join('\n');

@@ -228,8 +228,8 @@ describe('the OpenAPI document lists what the server really answers (issue 12)',
 });
 
 /**
- * The document of the build (`nest build`, with the Swagger CLI plugin that reads the DTOs' types and
- * doc comments; `npm test` builds it first), as `npm run openapi:export` writes it.
+ * The document of the build (`nest build`, with the Swagger plugin's metadata from src/metadata.ts: the
+ * DTOs' types and doc comments; `npm test` builds it first), as `npm run openapi:export` writes it.
  */
 describe('the built OpenAPI document (npm run openapi:export)', () => {
   let doc: Json;

@@ -97,7 +97,7 @@ describe('the built server on its zero-setup defaults', () => {
     expect(server.log()).toMatch(/embedded PostgreSQL \(PGlite\) ready/);
   });
 
-  it('serves an OpenAPI document whose schemas come from the DTOs (Swagger CLI plugin)', async () => {
+  it('serves an OpenAPI document whose schemas come from the DTOs (the Swagger plugin metadata, src/metadata.ts)', async () => {
     const doc = (await request(base).get('/docs-json').expect(200)).body;
     const schemas = doc.components.schemas;
     expect(Object.keys(schemas.RegisterDto.properties).sort()).toEqual(

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, symlink, utimes } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,5 +185,85 @@ describe('a database that appears after the server started', () => {
     const email = uniqueEmail('late');
     await ctx.http.post('/api/register').send(registration(email)).expect(201);
     await ctx.mailbox.waitFor(email);
+  });
+});
+
+/**
+ * `npm start` on a fresh clone: scripts/start.mjs compiles with SWC (no type-check, no compiler plugin)
+ * while it creates the embedded database, and the server it starts serves the same OpenAPI document as
+ * the tsc build: the Swagger plugin's metadata comes from src/metadata.ts in both. Run on a copy of the
+ * sources (the script builds into its own dist/, which the other suites' server must keep).
+ */
+describe('npm start (scripts/start.mjs): an SWC build with the tsc build’s OpenAPI document', () => {
+  const root = join(__dirname, '..');
+  const env = { PORT: '0', HOST: '127.0.0.1', APP_URL: 'https://medisync.example.org' };
+  let clone = '';
+  let dataDir = '';
+  const servers: SpawnedServer[] = [];
+
+  beforeAll(async () => {
+    clone = await mkdtemp(join(tmpdir(), 'medisync-npm-start-'));
+    const entries = ['src', 'migrations', 'scripts', 'ormconfig.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
+    for (const entry of [...entries, 'tsconfig.build.json', 'nest-cli.json'])
+      await cp(join(root, entry), join(clone, entry), { recursive: true });
+    await symlink(join(root, 'node_modules'), join(clone, 'node_modules'));
+  });
+  afterAll(async () => {
+    for (const server of servers) {
+      // SIGTERM: start.mjs passes it on to the server it started
+      if (server.child.exitCode === null) server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    await rm(clone, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** `npm start` in the copy, until the server listens; its base URL. */
+  const start = async () => {
+    const server = spawnServer(clone, { ...env, NODE_COMPILE_CACHE: join(clone, '.compile-cache') }, join(clone, 'scripts', 'start.mjs'));
+    servers.push(server);
+    return { server, base: (await server.waitFor(/listening on (http:\/\/[\d.]+:\d+)/))[1] };
+  };
+  const stop = async (server: SpawnedServer) => {
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  };
+
+  it('builds with SWC and creates the database on the first start, rebuilds only after a source changes', async () => {
+    dataDir = await embeddedDataDir('medisync-npm-start-tsc-');
+    const tsc = spawnServer(dataDir, { ...env, DATA_DIR: dataDir });
+    servers.push(tsc);
+    const tscBase = (await tsc.waitFor(/listening on (http:\/\/[\d.]+:\d+)/))[1];
+
+    const first = await start();
+    expect(first.server.output()).toMatch(/swc: \d+ files in \d+ ms/);
+    expect(existsSync(join(clone, 'dist', 'src', 'main.js'))).toBe(true);
+    expect(existsSync(join(clone, 'dist', 'migrations', 'index.js'))).toBe(true);
+    expect(existsSync(join(clone, 'dist', 'ormconfig.js'))).toBe(true);
+    expect(existsSync(join(clone, 'dist', 'src', 'console', 'assets', 'index.html'))).toBe(true);
+    expect(existsSync(join(clone, 'data', 'pgdata', 'PG_VERSION'))).toBe(true);
+    await request(first.base).get('/health/ready').expect(200);
+    const doc = (await request(first.base).get('/docs-json').expect(200)).body;
+    // what only the plugin's metadata gives: an undecorated property, doc comments (an inherited
+    // property's, a handler's next to its @ApiOperation), a union's type (`string | null`)
+    const schemas = doc.components.schemas;
+    expect(schemas.InviteResponseDto.properties.message).toEqual({ type: 'string' });
+    expect(schemas.ClinicalNoteDto.properties.provider.description).toBe('Which provider made the answer: `rules` (built in) or `openai`.');
+    expect(doc.paths['/health/live'].get.description).toMatch(/^The process is up and serving HTTP/);
+    expect(schemas.UpdatePatientDto.properties.email.type).toBe('string');
+    expect(doc).toEqual((await request(tscBase).get('/docs-json').expect(200)).body);
+    await stop(first.server);
+
+    const second = await start();
+    expect(second.server.output()).not.toMatch(/swc:/);
+    await request(second.base).get('/health/ready').expect(200);
+    await stop(second.server);
+
+    const later = new Date(Date.now() + 1000);
+    await utimes(join(clone, 'src', 'health', 'health.controller.ts'), later, later);
+    const third = await start();
+    expect(third.server.output()).toMatch(/swc: \d+ files/);
+    await request(third.base).get('/health/ready').expect(200);
+    await stop(third.server);
   });
 });

@@ -16,10 +16,11 @@ export interface SpawnedServer {
 
 /**
  * Runs the built server (dist/src/main.js, made by `pretest`) as a deployment would, in `cwd` (so a
- * developer's .env in the repository is not read), with only `env` and PATH/HOME set.
+ * developer's .env in the repository is not read), with only `env` and PATH/HOME set. `script` runs
+ * another entry point instead, e.g. a copy of scripts/start.mjs.
  */
-export function spawnServer(cwd: string, env: Record<string, string>): SpawnedServer {
-  const child = spawn(process.execPath, [MAIN], {
+export function spawnServer(cwd: string, env: Record<string, string>, script = MAIN): SpawnedServer {
+  const child = spawn(process.execPath, [script], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -20,7 +20,8 @@ export class ClinicalNoteRequestDto {
   language?: (typeof NOTE_LANGUAGES)[number];
 }
 
-class ReviewedDto {
+/** Exported for src/metadata.ts, which gives its properties their plugin metadata. */
+export class ReviewedDto {
   /** Which provider made the answer: `rules` (built in) or `openai`. */
   @ApiProperty({ enum: ['rules', 'openai'] })
   provider: string;
