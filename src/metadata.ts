@@ -4,10 +4,10 @@ export default async () => {
     ['./common/common.dto']: await import('./common/common.dto.js'),
     ['./audit/dto/audit.dto']: await import('./audit/dto/audit.dto.js'),
     ['./common/pagination.dto']: await import('./common/pagination.dto.js'),
+    ['./users/dto/admin-users.dto']: await import('./users/dto/admin-users.dto.js'),
+    ['./users/dto/users.dto']: await import('./users/dto/users.dto.js'),
     ['./users/user.entity']: await import('./users/user.entity.js'),
     ['./sessions/session.entity']: await import('./sessions/session.entity.js'),
-    ['./users/dto/users.dto']: await import('./users/dto/users.dto.js'),
-    ['./users/dto/admin-users.dto']: await import('./users/dto/admin-users.dto.js'),
     ['./patients/dto/patients.dto']: await import('./patients/dto/patients.dto.js'),
     ['./patients/patient.entity']: await import('./patients/patient.entity.js'),
     ['./appointments/dto/appointments.dto']: await import('./appointments/dto/appointments.dto.js'),
@@ -73,49 +73,6 @@ export default async () => {
                 description:
                   "A second factor is on (the MFA module's tables hold it; it sets this flag through\nUsersService.setMfaEnabled, in its own transaction): login asks for a code.",
               },
-            },
-          },
-        ],
-        [
-          import('./common/pagination.dto.js'),
-          {
-            PaginationQueryDto: {
-              page: { required: false, type: () => Number, minimum: 1, maximum: 100000 },
-              limit: { required: false, type: () => Number, minimum: 1, maximum: 100 },
-            },
-            PageMetaDto: {
-              page: { required: true, type: () => Number, description: 'The page returned, from 1.' },
-              limit: { required: true, type: () => Number, description: 'Rows per page.' },
-              total: { required: true, type: () => Number, description: 'Rows matching the query, on every page.' },
-            },
-            TimeRangeQueryDto: {
-              from: {
-                required: false,
-                type: () => String,
-                description: "At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone.",
-              },
-              to: {
-                required: false,
-                type: () => String,
-                description: "Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone.",
-              },
-            },
-          },
-        ],
-        [
-          import('./audit/audit-event.entity.js'),
-          {
-            AuditEvent: {
-              id: { required: true, type: () => String },
-              action: { required: true, type: () => String },
-              actorId: { required: true, type: () => String, nullable: true },
-              targetId: { required: true, type: () => String, nullable: true },
-              targetType: { required: true, type: () => String, nullable: true },
-              ip: { required: true, type: () => String, nullable: true },
-              userAgent: { required: true, type: () => String, nullable: true },
-              requestId: { required: true, type: () => String, nullable: true },
-              details: { required: true, type: 'object', additionalProperties: true, nullable: true },
-              createdAt: { required: true, type: () => Date },
             },
           },
         ],
@@ -188,6 +145,49 @@ export default async () => {
           },
         ],
         [
+          import('./common/pagination.dto.js'),
+          {
+            PaginationQueryDto: {
+              page: { required: false, type: () => Number, minimum: 1, maximum: 100000 },
+              limit: { required: false, type: () => Number, minimum: 1, maximum: 100 },
+            },
+            PageMetaDto: {
+              page: { required: true, type: () => Number, description: 'The page returned, from 1.' },
+              limit: { required: true, type: () => Number, description: 'Rows per page.' },
+              total: { required: true, type: () => Number, description: 'Rows matching the query, on every page.' },
+            },
+            TimeRangeQueryDto: {
+              from: {
+                required: false,
+                type: () => String,
+                description: "At or after this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone.",
+              },
+              to: {
+                required: false,
+                type: () => String,
+                description: "Before this instant (an appointment's start, an audit event's time), ISO-8601 with a time zone.",
+              },
+            },
+          },
+        ],
+        [
+          import('./audit/audit-event.entity.js'),
+          {
+            AuditEvent: {
+              id: { required: true, type: () => String },
+              action: { required: true, type: () => String },
+              actorId: { required: true, type: () => String, nullable: true },
+              targetId: { required: true, type: () => String, nullable: true },
+              targetType: { required: true, type: () => String, nullable: true },
+              ip: { required: true, type: () => String, nullable: true },
+              userAgent: { required: true, type: () => String, nullable: true },
+              requestId: { required: true, type: () => String, nullable: true },
+              details: { required: true, type: 'object', additionalProperties: true, nullable: true },
+              createdAt: { required: true, type: () => Date },
+            },
+          },
+        ],
+        [
           import('./audit/dto/audit.dto.js'),
           {
             AuditQueryDto: {
@@ -227,6 +227,66 @@ export default async () => {
             AuditEventPageDto: {
               data: { required: true, type: () => [t['./audit/dto/audit.dto'].AuditEventDto] },
               meta: { required: true, type: () => t['./common/pagination.dto'].PageMetaDto },
+            },
+          },
+        ],
+        [
+          import('./users/dto/admin-users.dto.js'),
+          {
+            AdminUserQueryDto: {
+              q: {
+                required: false,
+                type: () => String,
+                description: 'Matches part of the email, first name, last name or full name, in any letter case.',
+                maxLength: 100,
+              },
+            },
+            AdminUserDto: { disabled: { required: true, type: () => Boolean } },
+            AdminUserPageDto: {
+              data: { required: true, type: () => [t['./users/dto/admin-users.dto'].AdminUserDto] },
+              meta: { required: true, type: () => t['./common/pagination.dto'].PageMetaDto },
+            },
+            AdminUserResponseDto: { user: { required: true, type: () => t['./users/dto/admin-users.dto'].AdminUserDto } },
+            AdminUpdateUserDto: {
+              role: { required: false, enum: ['doctor', 'patient', 'admin'] },
+              disabled: { required: false, type: () => Boolean },
+            },
+          },
+        ],
+        [
+          import('./users/dto/users.dto.js'),
+          {
+            UserDto: {
+              id: { required: true, type: () => String },
+              email: { required: true, type: () => String },
+              role: { required: true, enum: ['doctor', 'patient', 'admin'] },
+              title: { required: true, type: () => String, nullable: true },
+              firstName: { required: true, type: () => String },
+              lastName: { required: true, type: () => String },
+              specialty: { required: true, type: () => String, nullable: true },
+              ehr_system_type: { required: true, type: () => String, nullable: true },
+              ehr_system_name: { required: true, type: () => String, nullable: true },
+              emailVerified: { required: true, type: () => Boolean },
+              mfaEnabled: {
+                required: true,
+                type: () => Boolean,
+                description: 'Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on).',
+              },
+              createdAt: { required: true, type: () => String },
+              updatedAt: { required: true, type: () => String },
+            },
+            UserResponseDto: { user: { required: true, type: () => t['./users/dto/users.dto'].UserDto } },
+            UpdateProfileDto: {
+              title: { required: false, type: () => String },
+              firstName: { required: false, type: () => String },
+              lastName: { required: false, type: () => String },
+              specialty: { required: false, type: () => String },
+              ehr_system_type: { required: false, type: () => String },
+              ehr_system_name: { required: false, type: () => String },
+            },
+            ChangePasswordDto: {
+              currentPassword: { required: true, type: () => String, maxLength: 128 },
+              newPassword: { required: true, type: () => String },
             },
           },
         ],
@@ -272,66 +332,6 @@ export default async () => {
                 type: () => Boolean,
                 description: 'The one use allowed within the grace window after retirement (two tabs racing) is spent.',
               },
-            },
-          },
-        ],
-        [
-          import('./users/dto/users.dto.js'),
-          {
-            UserDto: {
-              id: { required: true, type: () => String },
-              email: { required: true, type: () => String },
-              role: { required: true, enum: ['doctor', 'patient', 'admin'] },
-              title: { required: true, type: () => String, nullable: true },
-              firstName: { required: true, type: () => String },
-              lastName: { required: true, type: () => String },
-              specialty: { required: true, type: () => String, nullable: true },
-              ehr_system_type: { required: true, type: () => String, nullable: true },
-              ehr_system_name: { required: true, type: () => String, nullable: true },
-              emailVerified: { required: true, type: () => Boolean },
-              mfaEnabled: {
-                required: true,
-                type: () => Boolean,
-                description: 'Login asks for a code from an authenticator app (POST /api/mfa/totp/setup to turn it on).',
-              },
-              createdAt: { required: true, type: () => String },
-              updatedAt: { required: true, type: () => String },
-            },
-            UserResponseDto: { user: { required: true, type: () => t['./users/dto/users.dto'].UserDto } },
-            UpdateProfileDto: {
-              title: { required: false, type: () => String },
-              firstName: { required: false, type: () => String },
-              lastName: { required: false, type: () => String },
-              specialty: { required: false, type: () => String },
-              ehr_system_type: { required: false, type: () => String },
-              ehr_system_name: { required: false, type: () => String },
-            },
-            ChangePasswordDto: {
-              currentPassword: { required: true, type: () => String, maxLength: 128 },
-              newPassword: { required: true, type: () => String },
-            },
-          },
-        ],
-        [
-          import('./users/dto/admin-users.dto.js'),
-          {
-            AdminUserQueryDto: {
-              q: {
-                required: false,
-                type: () => String,
-                description: 'Matches part of the email, first name, last name or full name, in any letter case.',
-                maxLength: 100,
-              },
-            },
-            AdminUserDto: { disabled: { required: true, type: () => Boolean } },
-            AdminUserPageDto: {
-              data: { required: true, type: () => [t['./users/dto/admin-users.dto'].AdminUserDto] },
-              meta: { required: true, type: () => t['./common/pagination.dto'].PageMetaDto },
-            },
-            AdminUserResponseDto: { user: { required: true, type: () => t['./users/dto/admin-users.dto'].AdminUserDto } },
-            AdminUpdateUserDto: {
-              role: { required: false, enum: ['doctor', 'patient', 'admin'] },
-              disabled: { required: false, type: () => Boolean },
             },
           },
         ],
