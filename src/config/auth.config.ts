@@ -71,12 +71,19 @@ export class AuthVariables {
   @IsBoolean()
   DEMO_MODE = false;
 
-  /** argon2 hashes at once; 0: the cores less one (at least one), leaving a core to serve other requests. */
+  /** argon2 hashing threads (hashes at once); 0: one per core. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(64)
   HASH_CONCURRENCY = 0;
+
+  /** The niceness of the hashing threads (Linux): 19, the lowest priority, lets every other thread of the machine go first; 0 hashes at the event loop's priority. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  HASH_NICE = 19;
 
   /** How long an account's per-request state may be reused on this instance (ms); 0 reads it every request. */
   @Transform(toInt)
@@ -117,7 +124,10 @@ export interface AuthSlice {
   };
   bootstrapAdmin?: { email: string; password: string };
   demoMode: boolean;
+  /** Hashing threads at most (HASH_CONCURRENCY, default one per core). */
   hashConcurrency: number;
+  /** Their niceness (HASH_NICE, 0–19). */
+  hashNice: number;
   accessCacheTtlMs: number;
   /** ACCESS_TOKEN_TTL in ms; undefined: the session's lifetime (24 h, or 30 days with remember). */
   accessTokenTtlMs?: number;
@@ -183,7 +193,8 @@ export function authSlice(v: AuthVariables, keys: JwtKeys, appUrl: string): Auth
     },
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail.trim().toLowerCase(), password: adminPassword } : undefined,
     demoMode: v.DEMO_MODE,
-    hashConcurrency: v.HASH_CONCURRENCY || Math.max(1, availableParallelism() - 1),
+    hashConcurrency: v.HASH_CONCURRENCY || availableParallelism(),
+    hashNice: v.HASH_NICE,
     accessCacheTtlMs: v.ACCESS_CACHE_TTL_MS,
     accessTokenTtlMs: v.ACCESS_TOKEN_TTL ? parseDuration(v.ACCESS_TOKEN_TTL) : undefined,
     sessionIdleTimeoutMs: v.SESSION_IDLE_TIMEOUT ? parseDuration(v.SESSION_IDLE_TIMEOUT) : undefined,

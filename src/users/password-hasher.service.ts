@@ -1,60 +1,59 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { hash, Options, verify } from '@node-rs/argon2';
+import { hash, Options } from '@node-rs/argon2';
+import { HashPool } from './hash-pool';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (`algorithm: 2` is Algorithm.Argon2id, a const enum.) */
 export const ARGON2_OPTIONS: Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
-/** At most `limit` hashes at once; the rest wait their turn (FIFO). */
-class Gate {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await work();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
 /**
- * argon2id through @node-rs/argon2: prebuilt binaries (napi-rs) that run on libuv's thread pool,
- * off the event loop. (The `argon2` package's prebuilt binary crashes on this platform's Node build.)
+ * argon2id through @node-rs/argon2 (prebuilt napi-rs binaries; the `argon2` package's prebuilt binary
+ * crashes on this platform's Node build), on threads of our own that run at a lower OS priority.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('PasswordHasher');
   /**
-   * Hashes running at once (HASH_CONCURRENCY, default: the cores less one, at least one): a login
-   * storm then leaves a core to the event loop, so other requests keep their latency.
+   * HASH_CONCURRENCY threads (default: one per core), started as logins arrive, each at niceness
+   * HASH_NICE (default 19): hashing uses every core the event loop and the database leave idle, and
+   * yields the cores to them when they need them, so a login storm leaves other requests' latency alone.
    */
-  private readonly gate: Gate;
+  private readonly pool: HashPool;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.gate = new Gate(config.hashConcurrency);
+    this.pool = new HashPool({
+      size: config.hashConcurrency,
+      nice: config.hashNice,
+      options: ARGON2_OPTIONS,
+      onNiceFailed: (reason) =>
+        process.platform === 'linux'
+          ? this.logger.warn(`password hashing runs at normal priority (${reason}): a login storm competes with other requests`)
+          : this.logger.debug(`password hashing runs at normal priority on ${process.platform} (${reason})`),
+    });
   }
 
   /** A real hash of a random string: verifying against it spends the same time as a real login. */
   private dummyHash = '';
 
   async onModuleInit(): Promise<void> {
-    this.dummyHash = await this.hash(`dummy-${Math.random()}`);
+    // on libuv's pool, before the server listens: the pool's threads (about 12 MB each) start with the first login
+    this.dummyHash = await hash(`dummy-${Math.random()}`, ARGON2_OPTIONS);
+  }
+
+  /** After the server has closed (its requests answered): the threads go. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.close();
   }
 
   hash(password: string): Promise<string> {
-    return this.gate.run(() => hash(password, ARGON2_OPTIONS));
+    return this.pool.hash(password);
   }
 
   /** Constant-time comparison inside argon2. A missing hash still costs one verification. */
   async verify(stored: string | null | undefined, password: string): Promise<boolean> {
     try {
-      const ok = await this.gate.run(() => verify(stored ?? this.dummyHash, password));
+      const ok = await this.pool.verify(stored ?? this.dummyHash, password);
       return ok && Boolean(stored);
     } catch {
       return false;
