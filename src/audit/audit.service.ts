@@ -31,19 +31,35 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Appends an event with the request's IP, user agent and id. Inside a caller's transaction when
+   * Appends an event (or several, in one statement) with the request's IP, user agent and id. Inside a caller's transaction when
    * given its manager (the event and the change commit together); otherwise a failure to write the
    * event is logged and does not undo what already happened.
    */
-  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+  async record(entry: AuditEntry | AuditEntry[], manager?: EntityManager): Promise<void> {
+    const rows = (Array.isArray(entry) ? entry : [entry]).map((e) => this.rowOf(e));
+    if (rows.length === 0) return;
+    // one statement for all the entries, without the query builder (a login records two)
+    const values = rows.map((_, i) => `(${Array.from({ length: 8 }, (__, j) => `$${i * 8 + j + 1}`).join(', ')})`).join(', ');
+    const params = rows.flatMap((r) => [
+      r.action,
+      r.actorId,
+      r.targetId,
+      r.targetType,
+      r.ip,
+      r.userAgent,
+      r.requestId,
+      r.details === null ? null : JSON.stringify(r.details as Record<string, unknown>),
+    ]);
+    const sql = `INSERT INTO audit_events (action, actor_id, target_id, target_type, ip, user_agent, request_id, details) VALUES ${values}`;
     if (manager) {
-      await manager.insert(AuditEvent, this.rowOf(entry));
+      await manager.query(sql, params);
       return;
     }
     try {
-      await this.db.manager.insert(AuditEvent, this.rowOf(entry));
+      await this.db.query(sql, params);
     } catch (error) {
-      this.logger.error(`could not record ${entry.action}: ${error instanceof Error ? error.message : String(error)}`);
+      const actions = rows.map((r) => r.action).join(', ');
+      this.logger.error(`could not record ${actions}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

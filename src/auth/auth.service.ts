@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LockoutService } from '../abuse/lockout.service';
-import { AuditService } from '../audit/audit.service';
+import { AuditEntry, AuditService } from '../audit/audit.service';
 import { MetricsService } from '../observability/metrics.service';
 import { AppException } from '../common/errors';
 import { currentClient } from '../common/request-context';
@@ -119,14 +119,16 @@ export class AuthService {
    */
   async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }): Promise<LoginResponseDto> {
     const subscription = await this.subscriptions.current(user.id);
-    const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options);
+    // the login's audit event commits with the session it started
+    const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options, (id) => [
+      {
+        action: AuthAudit.loginSucceeded,
+        actorId: user.id,
+        targetId: user.id,
+        details: { remember: options.remember, amr: options.amr, sessionId: id },
+      },
+    ]);
     this.metrics.logins.inc({ outcome: 'succeeded' });
-    await this.audit.record({
-      action: AuthAudit.loginSucceeded,
-      actorId: user.id,
-      targetId: user.id,
-      details: { remember: options.remember, amr: options.amr, sessionId },
-    });
     return {
       success: true,
       token,
@@ -147,8 +149,9 @@ export class AuthService {
   async signIn(
     user: User,
     options: { remember: boolean; amr: Amr[] },
+    alsoRecord?: (sessionId: string) => AuditEntry[],
   ): Promise<{ token: string; expiresAt: Date; refreshToken: string; sessionId: string }> {
-    const { session, refreshToken, startedAt } = await this.sessions.start(user, options);
+    const { session, refreshToken, startedAt } = await this.sessions.start(user, options, alsoRecord);
     const { token, expiresAt } = await this.tokens.issue(session, startedAt);
     return { token, expiresAt, refreshToken, sessionId: session.id };
   }

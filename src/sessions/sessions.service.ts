@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditEntry, AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors';
 import { currentClient } from '../common/request-context';
 import { hashToken, newSecretToken, SECRET_TOKEN_PATTERN } from '../common/secret-token';
@@ -23,6 +24,8 @@ export const REMEMBER_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
  * same token at the same moment both succeed (contract: at most 10 s).
  */
 export const REFRESH_GRACE_SECONDS = 10;
+/** How often an instance sweeps long-expired sessions (on a login). */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /** What an access token is issued from: the session and the account as they are now. */
 export interface IssuableSession {
@@ -76,6 +79,8 @@ export class SessionsService {
   async start(
     user: { id: string; role: Role; tokenVersion: number },
     options: { remember: boolean; amr: Amr[] },
+    /** The caller's audit events of this login, recorded in the session's transaction (given the new session's id). */
+    alsoRecord?: (sessionId: string) => AuditEntry[],
   ): Promise<{ session: IssuableSession; refreshToken: string; startedAt: number }> {
     const refreshToken = newSecretToken();
     // where the login came from, as the request recorded it (shown in the session list)
@@ -83,28 +88,45 @@ export class SessionsService {
     // whole seconds, like a token's iat and exp: the first token's exp is exactly its iat + 24 h (or 30 days)
     const startedAt = Math.floor(Date.now() / 1000);
     const expiresAt = new Date(startedAt * 1000 + (options.remember ? REMEMBER_SESSION_TTL_MS : SESSION_TTL_MS));
-    const session = await this.db.transaction(async (manager) => {
-      const rows = await manager.query<Array<{ id: string }>>(
-        `INSERT INTO sessions (user_id, expires_at, remember, token_version, amr, ip, user_agent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [user.id, expiresAt, options.remember, user.tokenVersion, options.amr, client.ip, cleanUserAgent(client.userAgent)],
+    // the id is made here, so that the session, its refresh token and the audit events (the caller's
+    // too: `alsoRecord`) go in two statements of one transaction
+    const id = randomUUID();
+    await this.db.transaction(async (manager) => {
+      await manager.query(
+        `WITH session AS (
+           INSERT INTO sessions (id, user_id, expires_at, remember, token_version, amr, ip, user_agent)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+         )
+         INSERT INTO refresh_tokens (token_hash, session_id) SELECT $9, id FROM session`,
+        [
+          id,
+          user.id,
+          expiresAt,
+          options.remember,
+          user.tokenVersion,
+          options.amr,
+          client.ip,
+          cleanUserAgent(client.userAgent),
+          hashToken(refreshToken),
+        ],
       );
-      const id = rows[0].id;
-      await manager.query(`INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [hashToken(refreshToken), id]);
       await this.audit.record(
-        { action: SessionsAudit.started, actorId: user.id, targetId: user.id, details: { sessionId: id, remember: options.remember } },
+        [
+          { action: SessionsAudit.started, actorId: user.id, targetId: user.id, details: { sessionId: id, remember: options.remember } },
+          ...(alsoRecord?.(id) ?? []),
+        ],
         manager,
       );
-      return {
-        id,
-        userId: user.id,
-        role: user.role,
-        tokenVersion: user.tokenVersion,
-        expiresAt,
-        remember: options.remember,
-        amr: options.amr,
-      };
     });
+    const session: IssuableSession = {
+      id,
+      userId: user.id,
+      role: user.role,
+      tokenVersion: user.tokenVersion,
+      expiresAt,
+      remember: options.remember,
+      amr: options.amr,
+    };
     await this.sweep();
     return { session, refreshToken, startedAt };
   }
@@ -298,8 +320,17 @@ export class SessionsService {
     return true;
   }
 
-  /** Sessions past their expiry for a week go, with their refresh tokens (a few at a time, on logins). */
+  /** When this instance last swept (see sweep). */
+  private lastSweep = 0;
+
+  /**
+   * Sessions past their expiry for a week go, with their refresh tokens: a hundred at a time, on a
+   * login, at most once a minute per instance (not on every login: a login storm would sweep for nothing).
+   */
   private async sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
     try {
       await this.db.query(
         `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < now() - interval '7 days' LIMIT 100)`,
