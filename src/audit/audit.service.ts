@@ -36,10 +36,35 @@ export class AuditService {
    * event is logged and does not undo what already happened.
    */
   async record(entry: AuditEntry | AuditEntry[], manager?: EntityManager): Promise<void> {
-    const rows = (Array.isArray(entry) ? entry : [entry]).map((e) => this.rowOf(e));
-    if (rows.length === 0) return;
-    // one statement for all the entries, without the query builder (a login records two)
-    const values = rows.map((_, i) => `(${Array.from({ length: 8 }, (__, j) => `$${i * 8 + j + 1}`).join(', ')})`).join(', ');
+    const entries = Array.isArray(entry) ? entry : [entry];
+    if (entries.length === 0) return;
+    const { sql, params } = this.insertStatement(entries);
+    if (manager) {
+      await manager.query(sql, params);
+      return;
+    }
+    try {
+      await this.db.query(sql, params);
+    } catch (error) {
+      const actions = entries.map((e) => e.action).join(', ');
+      this.logger.error(`could not record ${actions}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * The INSERT of these events (with the request's IP, user agent and id), its parameters numbered
+   * from `$firstParam`: for a caller that writes its change and the events in one statement (a `WITH`
+   * of data-modifying parts, as a login does), so that they commit together in one round trip.
+   */
+  insertStatement(entries: AuditEntry[], firstParam = 1): { sql: string; params: unknown[] } {
+    const rows = entries.map((e) => this.rowOf(e));
+    // the events of one statement keep their order in the trail (newest first): a microsecond apart
+    const values = rows
+      .map(
+        (_, i) =>
+          `(${Array.from({ length: 8 }, (__, j) => `$${firstParam + i * 8 + j}`).join(', ')}, clock_timestamp() + interval '${i} microseconds')`,
+      )
+      .join(', ');
     const params = rows.flatMap((r) => [
       r.action,
       r.actorId,
@@ -50,17 +75,10 @@ export class AuditService {
       r.requestId,
       r.details === null ? null : JSON.stringify(r.details as Record<string, unknown>),
     ]);
-    const sql = `INSERT INTO audit_events (action, actor_id, target_id, target_type, ip, user_agent, request_id, details) VALUES ${values}`;
-    if (manager) {
-      await manager.query(sql, params);
-      return;
-    }
-    try {
-      await this.db.query(sql, params);
-    } catch (error) {
-      const actions = rows.map((r) => r.action).join(', ');
-      this.logger.error(`could not record ${actions}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return {
+      sql: `INSERT INTO audit_events (action, actor_id, target_id, target_type, ip, user_agent, request_id, details, created_at) VALUES ${values}`,
+      params,
+    };
   }
 
   /**

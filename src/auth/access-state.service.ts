@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import type { SessionEndReason } from '../sessions/session.entity';
 import type { SessionState } from '../sessions/sessions.service';
 import type { PlanId, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
+import { entityFromRow } from '../common/find-one';
 import type { AccountView } from '../users/dto/users.dto';
-import { Role } from '../users/user.entity';
+import { Role, User } from '../users/user.entity';
 import { AccessCache } from './access-cache';
 
 /** What the guards decide with, as it is at this request. */
@@ -43,6 +44,30 @@ export class AccessStateService {
     const state = await this.read(userId, sessionId);
     if (state) this.cache.set(userId, sessionId, state, generation);
     return state;
+  }
+
+  /**
+   * A login's read: the account with this email and its newest subscription, in one query (the
+   * subscription is for the login response's `permissions`). Null when no account has this email.
+   */
+  async forLogin(email: string): Promise<{ user: User; subscription: SubscriptionState | null } | null> {
+    const rows = await this.db.query<
+      Array<Record<string, unknown> & { s_plan: PlanId | null; s_status: SubscriptionStatus | null; s_end: Date | null }>
+    >(
+      `SELECT u.*, s.plan AS s_plan, s.status AS s_status, s.current_period_end AS s_end
+         FROM users u
+         LEFT JOIN LATERAL (
+           SELECT plan, status, current_period_end FROM subscriptions
+            WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1
+         ) s ON true
+        WHERE u.email = $1`,
+      [email.trim().toLowerCase()],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const subscription =
+      row.s_plan && row.s_status && row.s_end ? { plan: row.s_plan, status: row.s_status, currentPeriodEnd: new Date(row.s_end) } : null;
+    return { user: entityFromRow(this.db.manager, User, row), subscription };
   }
 
   private async read(userId: string, sessionId: string): Promise<AccessState | null> {

@@ -4,6 +4,7 @@ import { AuditEntry, AuditService } from '../audit/audit.service';
 import { MetricsService } from '../observability/metrics.service';
 import { AppException } from '../common/errors';
 import { currentClient } from '../common/request-context';
+import type { SubscriptionState } from '../subscriptions/plans';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { profileFromDto } from '../users/dto/users.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -15,6 +16,7 @@ import type { Principal } from './principal';
 import { LoginDto, LoginResponseDto, RefreshResponseDto, RegisterDto, RegisterResponseDto } from './dto/auth.dto';
 import { permissionsFor } from './permissions';
 import { Amr, TokenService } from './token.service';
+import { AccessStateService } from './access-state.service';
 import { AuthAudit } from './auth.audit';
 import { SecondFactorPort } from './second-factor';
 
@@ -31,6 +33,7 @@ export class AuthService {
     private readonly metrics: MetricsService,
     private readonly sessions: SessionsService,
     private readonly secondFactor: SecondFactorPort,
+    private readonly access: AccessStateService,
   ) {}
 
   /**
@@ -74,7 +77,8 @@ export class AuthService {
       await this.audit.record({ action: AuthAudit.loginLocked, details: { email: dto.email, scope: locked.scope } });
       throw new AppException('ACCOUNT_LOCKED', undefined, undefined, { 'retry-after': String(locked.seconds) });
     }
-    const user = await this.users.findByEmail(dto.email);
+    const found = await this.access.forLogin(dto.email);
+    const user = found?.user ?? null;
     const ok = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !ok || user.disabledAt) {
       const reason = !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled';
@@ -109,7 +113,7 @@ export class AuthService {
       this.metrics.logins.inc({ outcome: 'mfa_required' });
       throw error;
     }
-    return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] });
+    return this.completeLogin(user, { remember: dto.remember === true, amr: ['pwd'] }, found!.subscription);
   }
 
   /**
@@ -117,8 +121,13 @@ export class AuthService {
    * /api/login/mfa, or confirming MFA with an enrolment token): a new session, its first access and
    * refresh tokens, the metric, the audit event and the login response.
    */
-  async completeLogin(user: User, options: { remember: boolean; amr: Amr[] }): Promise<LoginResponseDto> {
-    const subscription = await this.subscriptions.current(user.id);
+  async completeLogin(
+    user: User,
+    options: { remember: boolean; amr: Amr[] },
+    /** The account's subscription when the caller has read it already (the password login: AccessStateService.forLogin). */
+    known?: SubscriptionState | null,
+  ): Promise<LoginResponseDto> {
+    const subscription = known !== undefined ? known : await this.subscriptions.current(user.id);
     // the login's audit event commits with the session it started
     const { token, expiresAt, refreshToken, sessionId } = await this.signIn(user, options, (id) => [
       {

@@ -89,35 +89,38 @@ export class SessionsService {
     const startedAt = Math.floor(Date.now() / 1000);
     const expiresAt = new Date(startedAt * 1000 + (options.remember ? REMEMBER_SESSION_TTL_MS : SESSION_TTL_MS));
     // the id is made here, so that the session, its refresh token and the audit events (the caller's
-    // too: `alsoRecord`) go in two statements of one transaction
+    // too: `alsoRecord`) are one statement: they commit together, in one round trip
     const id = randomUUID();
-    await this.db.transaction(async (manager) => {
-      await manager.query(
-        `WITH session AS (
-           INSERT INTO sessions (id, user_id, expires_at, remember, token_version, amr, ip, user_agent)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-         )
-         INSERT INTO refresh_tokens (token_hash, session_id) SELECT $9, id FROM session`,
-        [
-          id,
-          user.id,
-          expiresAt,
-          options.remember,
-          user.tokenVersion,
-          options.amr,
-          client.ip,
-          cleanUserAgent(client.userAgent),
-          hashToken(refreshToken),
-        ],
-      );
-      await this.audit.record(
-        [
-          { action: SessionsAudit.started, actorId: user.id, targetId: user.id, details: { sessionId: id, remember: options.remember } },
-          ...(alsoRecord?.(id) ?? []),
-        ],
-        manager,
-      );
-    });
+    const audit = this.audit.insertStatement(
+      [
+        { action: SessionsAudit.started, actorId: user.id, targetId: user.id, details: { sessionId: id, remember: options.remember } },
+        ...(alsoRecord?.(id) ?? []),
+      ],
+      10,
+    );
+    await this.db.query(
+      `WITH session AS (
+         INSERT INTO sessions (id, user_id, expires_at, remember, token_version, amr, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+       ), refresh AS (
+         INSERT INTO refresh_tokens (token_hash, session_id) SELECT $9, id FROM session
+       ), audit AS (
+         ${audit.sql}
+       )
+       SELECT 1`,
+      [
+        id,
+        user.id,
+        expiresAt,
+        options.remember,
+        user.tokenVersion,
+        options.amr,
+        client.ip,
+        cleanUserAgent(client.userAgent),
+        hashToken(refreshToken),
+        ...audit.params,
+      ],
+    );
     const session: IssuableSession = {
       id,
       userId: user.id,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors';
+import { findOneWhere } from '../common/find-one';
 import { UsersService } from '../users/users.service';
 import { isActive, PlanId, SubscriptionStatus, TRIAL_DAYS, TRIAL_PLAN } from './plans';
 import { Subscription } from './subscription.entity';
@@ -18,7 +19,7 @@ export class SubscriptionsService {
 
   /** The newest row of the user's history, or null. */
   current(userId: string): Promise<Subscription | null> {
-    return this.db.getRepository(Subscription).findOne({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return findOneWhere(this.db.manager, Subscription, 'user_id = $1', [userId], 'created_at DESC, id DESC');
   }
 
   /** 14 days of `professional`, once per user (the partial unique index decides races); not over an active plan. */

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppException } from '../common/errors';
 import { DatabaseConnection } from '../database/connection';
+import { findOneWhere } from '../common/find-one';
 import { insertOne } from '../common/insert-one';
 import { likeEscape, pageOf } from '../common/pagination.dto';
 import { AdminUserQueryDto } from './dto/admin-users.dto';
@@ -80,11 +81,11 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+    return findOneWhere(this.db.manager, User, 'id = $1', [id]);
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+    return findOneWhere(this.db.manager, User, 'email = $1', [email.trim().toLowerCase()]);
   }
 
   async getById(id: string): Promise<User> {
