@@ -99,7 +99,13 @@ function run(opts) {
   });
 }
 
-const summary = (r) => ({ rps: Math.round(r.requests.average), p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+const summary = (r) => ({
+  rps: Math.round(r.requests.average),
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors,
+  statuses: Object.keys(r.statusCodeStats ?? {}).join(','),
+});
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function api(path, init = {}, port = APP_PORT) {
@@ -171,8 +177,11 @@ async function main() {
     const eddsaAuth = { authorization: `Bearer ${eddsaLogin.token}` };
 
     // the same service without the access-state cache (ACCESS_CACHE_TTL_MS=0): one query per read, as the floor
+    // (its own login: a token names its issuer, APP_URL, which follows the port)
     nocache = startApp(NOCACHE_PORT, { ACCESS_CACHE_TTL_MS: '0' });
     await waitFor(`http://127.0.0.1:${NOCACHE_PORT}/health/ready`);
+    const nocacheLogin = await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) }, NOCACHE_PORT);
+    const nocacheAuth = { authorization: `Bearer ${nocacheLogin.token}` };
 
     floor = fork(join(root, 'bench/floor-server.mjs'), {
       env: {
@@ -230,7 +239,7 @@ async function main() {
       ],
       // every request reads the account state from the database (no cache), like the floor
       'read without cache': [
-        { url: `http://127.0.0.1:${NOCACHE_PORT}/api/users/me`, headers: auth },
+        { url: `http://127.0.0.1:${NOCACHE_PORT}/api/users/me`, headers: nocacheAuth },
         { url: `${flo}/me`, headers: auth },
       ],
       // the protected read with tokens signed by EdDSA, against a floor that verifies Ed25519 with node:crypto
@@ -307,7 +316,9 @@ async function main() {
           const a = summary(await run(mine));
           await base.prepare?.(base.connections ?? CONNECTIONS);
           const b = summary(await run(base));
-          console.log(`${name}: ${a.rps} req/s (p99 ${a.p99} ms) vs floor ${b.rps} (p99 ${b.p99} ms): ${(a.rps / b.rps).toFixed(2)}`);
+          console.log(
+            `${name}: ${a.rps} req/s (p99 ${a.p99} ms, status ${a.statuses}) vs floor ${b.rps} (p99 ${b.p99} ms, status ${b.statuses}): ${(a.rps / b.rps).toFixed(2)}`,
+          );
         }
         return;
       }
