@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { admin, api as apiOn, sleep, throwawayDatabase, waitFor } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const CONNECTIONS = 50;
@@ -31,37 +31,7 @@ const EDDSA_PAIR = generateKeyPairSync('ed25519');
 const EDDSA_KEY = EDDSA_PAIR.privateKey.export({ type: 'pkcs8', format: 'pem' });
 const JWT_SECRET = randomBytes(48).toString('base64url');
 const PASSWORD = 'Bench-Passw0rd-1';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const dbName = `medisync_bench_${randomBytes(4).toString('hex')}`;
-const dbUrl = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function waitFor(url, timeoutMs = 20_000) {
-  const start = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return Date.now() - start;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`${url} not ready`);
-    await sleep(20);
-  }
-}
+const { name: dbName, url: dbUrl } = throwawayDatabase('medisync_bench');
 
 function startApp(port = APP_PORT, extraEnv = {}) {
   const started = Date.now();
@@ -108,15 +78,7 @@ const summary = (r) => ({
 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function api(path, init = {}, port = APP_PORT) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+const api = (path, init = {}, port = APP_PORT) => apiOn(port, path, init);
 
 async function main() {
   await admin(`CREATE DATABASE ${dbName}`);

@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { admin, api, sleep, throwawayDatabase, waitFor } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.SECONDS ?? 8);
 const CONN = Number(process.env.CONN ?? 8);
 const PORT = 3421;
@@ -19,42 +19,7 @@ const FPORT = 3422;
 const JWT_SECRET = randomBytes(48).toString('base64url');
 const PASSWORD = 'Bench-Passw0rd-1';
 const TICK = 1000 / 100; // ms per clock tick (USER_HZ is 100 on Linux)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const dbName = `medisync_cpu_${randomBytes(4).toString('hex')}`;
-const dbUrl = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-async function waitFor(url) {
-  for (let i = 0; i < 1000; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(20);
-  }
-  throw new Error('not ready');
-}
-const api = async (port, path, init = {}) => {
-  const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-  });
-  const b = await r.json();
-  if (!r.ok) throw new Error(JSON.stringify(b));
-  return b;
-};
+const { name: dbName, url: dbUrl } = throwawayDatabase('medisync_cpu');
 const stat = (p) => {
   const s = readFileSync(p, 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');

@@ -1,0 +1,52 @@
+// What the bench scripts share: a throw-away database on the local PostgreSQL, waiting for a server,
+// and calling its API.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one statement as the admin connection (CREATE/DROP DATABASE, pg_stat reads) and returns its result. */
+export async function admin(sql) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A new database's name and URL (`<prefix>_<random>`), not created yet. */
+export function throwawayDatabase(prefix) {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return { name, url: u.toString() };
+}
+
+/** Resolves with the milliseconds it took once `url` answers 2xx; rejects after `timeoutMs`. */
+export async function waitFor(url, timeoutMs = 20_000) {
+  const start = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return Date.now() - start;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`${url} not ready`);
+    await sleep(20);
+  }
+}
+
+/** A JSON call to the server on `port`; throws on a non-2xx answer. */
+export async function api(port, path, init = {}) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
