@@ -70,7 +70,9 @@ describe('a revocation on one instance holds on every instance at once', () => {
     await me(b, doctor.token).expect(200); // B now caches this token's state
     await unverifyUnannounced(doctor.uid);
     await me(b, doctor.token).expect(200); // proof that B serves it from its cache
+    const loggedOut = announcementOn(b, doctor.uid);
     await a.http.post('/api/logout').set(bearer(doctor.token)).expect(200);
+    await loggedOut;
     expectEnvelope((await me(b, doctor.token).expect(401)).body, 401, 'TOKEN_REVOKED');
   });
 
@@ -82,11 +84,13 @@ describe('a revocation on one instance holds on every instance at once', () => {
     await unverifyUnannounced(doctor.uid);
     await me(b, next.token).expect(200); // served from B's cache
     await sql(`UPDATE refresh_tokens SET retired_at = now() - interval '11 seconds' WHERE retired_at IS NOT NULL`);
+    const reused = announcementOn(b, doctor.uid);
     expectEnvelope(
       (await a.http.post('/api/token/refresh').send({ refreshToken: first.refreshToken }).expect(401)).body,
       401,
       'TOKEN_REVOKED',
     );
+    await reused;
     expectEnvelope((await me(b, next.token).expect(401)).body, 401, 'TOKEN_REVOKED');
     // an admin ending every session on A: B refuses at once too
     await sql(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [doctor.uid]);
@@ -104,11 +108,16 @@ describe('a revocation on one instance holds on every instance at once', () => {
     expectEnvelope((await me(b, doctor.token).expect(401)).body, 401, 'TOKEN_REVOKED');
     const promoted = (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
     await b.http.get('/api/admin/users').set(bearer(promoted)).expect(200);
+    // B has the state cached now: the demotion holds on B from the moment its announcement arrives
+    const demotion = announcementOn(b, doctor.uid);
     await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ role: 'doctor' }).expect(200);
+    await demotion;
     expectEnvelope((await b.http.get('/api/admin/users').set(bearer(promoted)).expect(401)).body, 401, 'TOKEN_REVOKED');
     const demoted = (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
     expectEnvelope((await b.http.get('/api/admin/users').set(bearer(demoted)).expect(403)).body, 403, 'ROLE_REQUIRED');
+    const disabled = announcementOn(b, doctor.uid);
     await a.http.patch(`/api/admin/users/${doctor.uid}`).set(bearer(admin)).send({ disabled: true }).expect(200);
+    await disabled;
     expectEnvelope((await me(b, demoted).expect(401)).body, 401, 'TOKEN_REVOKED');
   });
 
@@ -116,20 +125,27 @@ describe('a revocation on one instance holds on every instance at once', () => {
     const doctor = await verifiedDoctor(a);
     const other = (await b.http.post('/api/login').send({ email: doctor.email, password: PASSWORD }).expect(200)).body.token as string;
     await me(b, doctor.token).expect(200);
+    // B has the state cached: each change below holds on B from the moment its announcement arrives
+    const moved = announcementOn(b, doctor.uid);
     await a.http
       .post('/api/users/me/password')
       .set(bearer(other))
       .send({ currentPassword: PASSWORD, newPassword: 'Moved-Passw0rd' })
       .expect(200);
+    await moved;
     expectEnvelope((await me(b, doctor.token).expect(401)).body, 401, 'TOKEN_REVOKED');
 
     const fresh = (await a.http.post('/api/login').send({ email: doctor.email, password: 'Moved-Passw0rd' }).expect(200)).body
       .token as string;
     expectEnvelope((await b.http.get('/api/analytics/summary').set(bearer(fresh)).expect(403)).body, 403, 'SUBSCRIPTION_REQUIRED');
+    const subscribed = announcementOn(b, doctor.uid);
     await a.http.post('/api/subscriptions/trial').set(bearer(fresh)).expect(201);
+    await subscribed;
     await b.http.get('/api/analytics/summary').set(bearer(fresh)).expect(200);
 
+    const bumped = announcementOn(b, doctor.uid);
     await sql(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [doctor.uid]);
+    await bumped;
     expectEnvelope((await me(b, fresh).expect(401)).body, 401, 'TOKEN_REVOKED');
     expectEnvelope((await me(a, fresh).expect(401)).body, 401, 'TOKEN_REVOKED');
   });
