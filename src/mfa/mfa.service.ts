@@ -18,6 +18,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { PasswordHasher } from '../users/password-hasher.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { accountViewOf } from '../users/dto/users.dto';
 import { DataEncryption, developmentDataKey } from './data-encryption';
 import { LoginMfaDto, TotpConfirmResponseDto, TotpSetupResponseDto } from './dto/mfa.dto';
 import { MfaAudit } from './mfa.audit';
@@ -182,7 +183,7 @@ export class MfaService implements SecondFactor, OnModuleInit, OnApplicationBoot
       tokenExpiresAt: challenge.expiresAt,
       sessionId: null,
       subscription: null,
-      account: user,
+      account: accountViewOf(user),
       amr: [],
       mfaEnrolment: true,
     };

@@ -69,6 +69,40 @@ export type AccountView = Pick<
   | 'updatedAt'
 >;
 
+/** The view of a full user row: the same fields, and no password hash or internal column riding along. */
+export function accountViewOf(user: User): AccountView {
+  const {
+    id,
+    email,
+    role,
+    title,
+    firstName,
+    lastName,
+    specialty,
+    ehrSystemType,
+    ehrSystemName,
+    emailVerifiedAt,
+    mfaEnabled,
+    createdAt,
+    updatedAt,
+  } = user;
+  return {
+    id,
+    email,
+    role,
+    title,
+    firstName,
+    lastName,
+    specialty,
+    ehrSystemType,
+    ehrSystemName,
+    emailVerifiedAt,
+    mfaEnabled,
+    createdAt,
+    updatedAt,
+  };
+}
+
 export function toUserDto(user: AccountView): UserDto {
   return {
     id: user.id,
