@@ -9,8 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { admin, api as apiOn, sleep, throwawayDatabase, waitFor } from './support.mjs';
+import { admin, api as apiOn, sleep, subscribedDoctor, throwawayDatabase, waitFor } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -98,26 +97,8 @@ async function main() {
 
     // seed: a verified doctor with a subscription and 20 patients
     const email = 'bench.doctor@example.org';
-    const reg = await api('/api/register', {
-      method: 'POST',
-      body: JSON.stringify({
-        title: 'Dr.',
-        firstName: 'Bench',
-        lastName: 'Doctor',
-        email,
-        password: PASSWORD,
-        specialty: 'Cardiology',
-        ehr_system_type: 'cloud',
-        ehr_system_name: 'OpenEMR',
-      }),
-    });
-    const c = new pg.Client({ connectionString: dbUrl });
-    await c.connect();
-    await c.query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [reg.uid]);
-    await c.end();
-    const { token } = await api('/api/login', { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+    const token = await subscribedDoctor(APP_PORT, dbUrl, email, PASSWORD);
     const auth = { authorization: `Bearer ${token}` };
-    await api('/api/subscriptions/trial', { method: 'POST', headers: auth });
     for (let i = 0; i < 20; i++) {
       await api('/api/patients', {
         method: 'POST',

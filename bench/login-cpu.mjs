@@ -8,8 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { admin, api, sleep, throwawayDatabase, waitFor } from './support.mjs';
+import { admin, sleep, subscribedDoctor, throwawayDatabase, waitFor } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.SECONDS ?? 8);
@@ -103,28 +102,7 @@ const app = spawn(process.execPath, [join(root, 'dist/src/main.js')], { env, std
 let floor;
 try {
   await waitFor(`http://127.0.0.1:${PORT}/health/ready`);
-  const reg = await api(PORT, '/api/register', {
-    method: 'POST',
-    body: JSON.stringify({
-      title: 'Dr.',
-      firstName: 'Cpu',
-      lastName: 'Doctor',
-      email: 'cpu.doctor@example.org',
-      password: PASSWORD,
-      specialty: 'Cardiology',
-      ehr_system_type: 'cloud',
-      ehr_system_name: 'OpenEMR',
-    }),
-  });
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  await c.query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [reg.uid]);
-  await c.end();
-  const { token } = await api(PORT, '/api/login', {
-    method: 'POST',
-    body: JSON.stringify({ email: 'cpu.doctor@example.org', password: PASSWORD }),
-  });
-  await api(PORT, '/api/subscriptions/trial', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  await subscribedDoctor(PORT, dbUrl, 'cpu.doctor@example.org', PASSWORD);
   floor = fork(join(root, 'bench/floor-server.mjs'), {
     env: { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET, PORT: String(FPORT) },
     stdio: 'ignore',

@@ -50,3 +50,30 @@ export async function api(port, path, init = {}) {
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
+
+/**
+ * Registers a doctor on the server at `port`, marks the email verified in the database at `dbUrl`,
+ * logs in and starts the trial: the account every scenario uses. Returns its bearer token.
+ */
+export async function subscribedDoctor(port, dbUrl, email, password) {
+  const reg = await api(port, '/api/register', {
+    method: 'POST',
+    body: JSON.stringify({
+      title: 'Dr.',
+      firstName: 'Bench',
+      lastName: 'Doctor',
+      email,
+      password,
+      specialty: 'Cardiology',
+      ehr_system_type: 'cloud',
+      ehr_system_name: 'OpenEMR',
+    }),
+  });
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  await c.query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [reg.uid]);
+  await c.end();
+  const { token } = await api(port, '/api/login', { method: 'POST', body: JSON.stringify({ email, password }) });
+  await api(port, '/api/subscriptions/trial', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  return token;
+}

@@ -52,55 +52,27 @@ export function profileFromDto(dto: {
 
 /** What leaves the server about an account: never a hash or an internal counter. */
 /** What an account's representation is made of: its row without the password hash and the internal columns. */
-export type AccountView = Pick<
-  User,
-  | 'id'
-  | 'email'
-  | 'role'
-  | 'title'
-  | 'firstName'
-  | 'lastName'
-  | 'specialty'
-  | 'ehrSystemType'
-  | 'ehrSystemName'
-  | 'emailVerifiedAt'
-  | 'mfaEnabled'
-  | 'createdAt'
-  | 'updatedAt'
->;
+const ACCOUNT_FIELDS = [
+  'id',
+  'email',
+  'role',
+  'title',
+  'firstName',
+  'lastName',
+  'specialty',
+  'ehrSystemType',
+  'ehrSystemName',
+  'emailVerifiedAt',
+  'mfaEnabled',
+  'createdAt',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof User>;
 
-/** The view of a full user row: the same fields, and no password hash or internal column riding along. */
+export type AccountView = Pick<User, (typeof ACCOUNT_FIELDS)[number]>;
+
+/** The view of a full user row: those fields, and no password hash or internal column riding along. */
 export function accountViewOf(user: User): AccountView {
-  const {
-    id,
-    email,
-    role,
-    title,
-    firstName,
-    lastName,
-    specialty,
-    ehrSystemType,
-    ehrSystemName,
-    emailVerifiedAt,
-    mfaEnabled,
-    createdAt,
-    updatedAt,
-  } = user;
-  return {
-    id,
-    email,
-    role,
-    title,
-    firstName,
-    lastName,
-    specialty,
-    ehrSystemType,
-    ehrSystemName,
-    emailVerifiedAt,
-    mfaEnabled,
-    createdAt,
-    updatedAt,
-  };
+  return Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field, user[field]])) as AccountView;
 }
 
 export function toUserDto(user: AccountView): UserDto {
