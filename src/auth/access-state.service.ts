@@ -5,7 +5,7 @@ import type { SessionEndReason } from '../sessions/session.entity';
 import type { SessionState } from '../sessions/sessions.service';
 import type { PlanId, SubscriptionState, SubscriptionStatus } from '../subscriptions/plans';
 import { entityFromRow } from '../common/find-one';
-import type { AccountView } from '../users/dto/users.dto';
+import { ACCOUNT_FIELDS, AccountView, accountViewOf } from '../users/dto/users.dto';
 import { Role, User } from '../users/user.entity';
 import { AccessCache } from './access-cache';
 
@@ -51,72 +51,50 @@ export class AccessStateService {
    * subscription is for the login response's `permissions`). Null when no account has this email.
    */
   async forLogin(email: string): Promise<{ user: User; subscription: SubscriptionState | null } | null> {
-    const rows = await this.db.query<
-      Array<Record<string, unknown> & { s_plan: PlanId | null; s_status: SubscriptionStatus | null; s_end: Date | null }>
-    >(
-      `SELECT u.*, s.plan AS s_plan, s.status AS s_status, s.current_period_end AS s_end
-         FROM users u
-         LEFT JOIN LATERAL (
-           SELECT plan, status, current_period_end FROM subscriptions
-            WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1
-         ) s ON true
-        WHERE u.email = $1`,
+    const rows = await this.db.query<Array<Record<string, unknown> & SubscriptionColumns>>(
+      `SELECT u.*, ${SUBSCRIPTION_COLUMNS} FROM users u ${NEWEST_SUBSCRIPTION} WHERE u.email = $1`,
       [email.trim().toLowerCase()],
     );
     const row = rows[0];
-    if (!row) return null;
-    const subscription =
-      row.s_plan && row.s_status && row.s_end ? { plan: row.s_plan, status: row.s_status, currentPeriodEnd: new Date(row.s_end) } : null;
-    return { user: entityFromRow(this.db.manager, User, row), subscription };
+    return row ? { user: entityFromRow(this.db.manager, User, row), subscription: subscriptionOf(row) } : null;
   }
 
+  /** `u.<column>` for each field of the account's view (the users table's metadata names them), made once. */
+  private accountColumns?: string;
+
   private async read(userId: string, sessionId: string): Promise<AccessState | null> {
+    this.accountColumns ??= ACCOUNT_FIELDS.map((f) => `u.${this.db.getMetadata(User).findColumnWithPropertyName(f)!.databaseName}`).join(
+      ', ',
+    );
     const rows = await this.db.query<
-      Array<{
-        id: string;
-        role: Role;
-        email: string;
-        title: string | null;
-        first_name: string;
-        last_name: string;
-        specialty: string | null;
-        ehr_system_type: string | null;
-        ehr_system_name: string | null;
-        email_verified_at: Date | null;
-        mfa_enabled: boolean;
-        created_at: Date;
-        updated_at: Date;
-        disabled: boolean;
-        token_version: number;
-        session_tv: number | null;
-        session_expires_at: Date | null;
-        session_last_used_at: Date | null;
-        session_end_reason: SessionEndReason | null;
-        plan: PlanId | null;
-        status: SubscriptionStatus | null;
-        current_period_end: Date | null;
-      }>
+      Array<
+        Record<string, unknown> &
+          SubscriptionColumns & {
+            disabled: boolean;
+            token_version: number;
+            session_tv: number | null;
+            session_expires_at: Date | null;
+            session_last_used_at: Date | null;
+            session_end_reason: SessionEndReason | null;
+          }
+      >
     >(
-      `SELECT u.id, u.role, u.email, u.title, u.first_name, u.last_name, u.specialty, u.ehr_system_type, u.ehr_system_name,
-              u.email_verified_at, u.mfa_enabled, u.created_at, u.updated_at, u.disabled_at IS NOT NULL AS disabled, u.token_version,
+      `SELECT ${this.accountColumns}, u.disabled_at IS NOT NULL AS disabled, u.token_version,
               se.token_version AS session_tv, se.expires_at AS session_expires_at, se.last_used_at AS session_last_used_at,
-              se.end_reason AS session_end_reason,
-              s.plan, s.status, s.current_period_end
+              se.end_reason AS session_end_reason, ${SUBSCRIPTION_COLUMNS}
          FROM users u
          LEFT JOIN sessions se ON se.id = $2 AND se.user_id = u.id
-         LEFT JOIN LATERAL (
-           SELECT plan, status, current_period_end FROM subscriptions
-            WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1
-         ) s ON true
+         ${NEWEST_SUBSCRIPTION}
         WHERE u.id = $1`,
       [userId, sessionId],
     );
     const row = rows[0];
     if (!row) return null;
+    const account = accountViewOf(entityFromRow(this.db.manager, User, row));
     return {
-      id: row.id,
-      role: row.role,
-      emailVerified: row.email_verified_at !== null,
+      id: account.id,
+      role: account.role,
+      emailVerified: account.emailVerifiedAt !== null,
       disabled: row.disabled,
       tokenVersion: row.token_version,
       session:
@@ -128,25 +106,24 @@ export class AccessStateService {
               lastUsedAt: new Date(row.session_last_used_at!),
               endReason: row.session_end_reason,
             },
-      subscription:
-        row.plan && row.status && row.current_period_end
-          ? { plan: row.plan, status: row.status, currentPeriodEnd: new Date(row.current_period_end) }
-          : null,
-      account: {
-        id: row.id,
-        email: row.email,
-        role: row.role,
-        title: row.title,
-        firstName: row.first_name,
-        lastName: row.last_name,
-        specialty: row.specialty,
-        ehrSystemType: row.ehr_system_type,
-        ehrSystemName: row.ehr_system_name,
-        emailVerifiedAt: row.email_verified_at === null ? null : new Date(row.email_verified_at),
-        mfaEnabled: row.mfa_enabled,
-        createdAt: new Date(row.created_at),
-        updatedAt: new Date(row.updated_at),
-      },
+      subscription: subscriptionOf(row),
+      account,
     };
   }
+}
+
+/** The account's newest subscription row, joined as `s` (read-only: the subscriptions module writes it). */
+const NEWEST_SUBSCRIPTION = `LEFT JOIN LATERAL (
+           SELECT plan, status, current_period_end FROM subscriptions
+            WHERE user_id = u.id ORDER BY created_at DESC, id DESC LIMIT 1
+         ) s ON true`;
+const SUBSCRIPTION_COLUMNS = 's.plan AS s_plan, s.status AS s_status, s.current_period_end AS s_end';
+interface SubscriptionColumns {
+  s_plan: PlanId | null;
+  s_status: SubscriptionStatus | null;
+  s_end: Date | null;
+}
+
+function subscriptionOf(row: SubscriptionColumns): SubscriptionState | null {
+  return row.s_plan && row.s_status && row.s_end ? { plan: row.s_plan, status: row.s_status, currentPeriodEnd: new Date(row.s_end) } : null;
 }

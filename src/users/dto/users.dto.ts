@@ -50,9 +50,8 @@ export function profileFromDto(dto: {
   };
 }
 
-/** What leaves the server about an account: never a hash or an internal counter. */
 /** What an account's representation is made of: its row without the password hash and the internal columns. */
-const ACCOUNT_FIELDS = [
+export const ACCOUNT_FIELDS = [
   'id',
   'email',
   'role',
@@ -75,6 +74,7 @@ export function accountViewOf(user: User): AccountView {
   return Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field, user[field]])) as AccountView;
 }
 
+/** What leaves the server about an account: never a hash or an internal counter. */
 export function toUserDto(user: AccountView): UserDto {
   return {
     id: user.id,
