@@ -91,12 +91,23 @@ export class SessionsService {
     // the id is made here, so that the session, its refresh token and the audit events (the caller's
     // too: `alsoRecord`) are one statement: they commit together, in one round trip
     const id = randomUUID();
+    const params: unknown[] = [
+      id,
+      user.id,
+      expiresAt,
+      options.remember,
+      user.tokenVersion,
+      options.amr,
+      client.ip,
+      cleanUserAgent(client.userAgent),
+      hashToken(refreshToken),
+    ];
     const audit = this.audit.insertStatement(
       [
         { action: SessionsAudit.started, actorId: user.id, targetId: user.id, details: { sessionId: id, remember: options.remember } },
         ...(alsoRecord?.(id) ?? []),
       ],
-      10,
+      params.length + 1,
     );
     await this.db.query(
       `WITH session AS (
@@ -108,18 +119,7 @@ export class SessionsService {
          ${audit.sql}
        )
        SELECT 1`,
-      [
-        id,
-        user.id,
-        expiresAt,
-        options.remember,
-        user.tokenVersion,
-        options.amr,
-        client.ip,
-        cleanUserAgent(client.userAgent),
-        hashToken(refreshToken),
-        ...audit.params,
-      ],
+      [...params, ...audit.params],
     );
     const session: IssuableSession = {
       id,
