@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { admin, api as apiOn, sleep, subscribedDoctor, throwawayDatabase, waitFor } from './support.mjs';
+import { admin, api as apiOn, serverEnv, sleep, subscribedDoctor, throwawayDatabase, waitFor } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -38,21 +38,7 @@ function startApp(port = APP_PORT, extraEnv = {}) {
   const profile = process.env.BENCH_CPU_PROF && port === APP_PORT ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, join(root, 'dist/src/main.js')], {
     env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: dbUrl,
-      JWT_SECRET,
-      RATE_LIMIT_DEFAULT: '0',
-      RATE_LIMIT_LOGIN: '0',
-      RATE_LIMIT_REGISTER: '0',
-      LOGIN_LOCKOUT: '0',
-      SHUTDOWN_DRAIN_MS: '0',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      ...(process.env.HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.HASH_CONCURRENCY } : {}),
-      ...(process.env.HASH_NICE ? { HASH_NICE: process.env.HASH_NICE } : {}),
-      ...(process.env.ACCESS_CACHE_TTL_MS ? { ACCESS_CACHE_TTL_MS: process.env.ACCESS_CACHE_TTL_MS } : {}),
+      ...serverEnv({ port, dbUrl, jwtSecret: JWT_SECRET, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info' }),
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

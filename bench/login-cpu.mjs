@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { admin, sleep, subscribedDoctor, throwawayDatabase, waitFor } from './support.mjs';
+import { admin, serverEnv, sleep, subscribedDoctor, throwawayDatabase, waitFor } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.SECONDS ?? 8);
@@ -82,22 +82,8 @@ async function measure(label, pid, port, path) {
   );
 }
 await admin(`CREATE DATABASE ${dbName}`);
-const env = {
-  PATH: process.env.PATH,
-  NODE_ENV: 'production',
-  PORT: String(PORT),
-  HOST: '127.0.0.1',
-  DATABASE_URL: dbUrl,
-  JWT_SECRET,
-  RATE_LIMIT_DEFAULT: '0',
-  RATE_LIMIT_LOGIN: '0',
-  RATE_LIMIT_REGISTER: '0',
-  LOGIN_LOCKOUT: '0',
-  SHUTDOWN_DRAIN_MS: '0',
-  LOG_LEVEL: 'warn',
-  ...(process.env.HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.HASH_CONCURRENCY } : {}),
-  ...(process.env.HASH_NICE ? { HASH_NICE: process.env.HASH_NICE } : {}),
-};
+// HASH_CONCURRENCY and HASH_NICE reach the server (serverEnv passes them through)
+const env = serverEnv({ port: PORT, dbUrl, jwtSecret: JWT_SECRET, logLevel: 'warn' });
 const app = spawn(process.execPath, [join(root, 'dist/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 let floor;
 try {

@@ -7,6 +7,30 @@ export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The environment of a benchmarked server: production, on loopback, rate limits, lockout and the
+ * shutdown drain off (they would refuse the load or slow the stop); HASH_CONCURRENCY, HASH_NICE and
+ * ACCESS_CACHE_TTL_MS pass through from the bench's own environment.
+ */
+export function serverEnv({ port, dbUrl, jwtSecret, logLevel }) {
+  const passed = ['HASH_CONCURRENCY', 'HASH_NICE', 'ACCESS_CACHE_TTL_MS'].filter((name) => process.env[name]);
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: dbUrl,
+    JWT_SECRET: jwtSecret,
+    RATE_LIMIT_DEFAULT: '0',
+    RATE_LIMIT_LOGIN: '0',
+    RATE_LIMIT_REGISTER: '0',
+    LOGIN_LOCKOUT: '0',
+    SHUTDOWN_DRAIN_MS: '0',
+    LOG_LEVEL: logLevel,
+    ...Object.fromEntries(passed.map((name) => [name, process.env[name]])),
+  };
+}
+
 /** Runs one statement as the admin connection (CREATE/DROP DATABASE, pg_stat reads) and returns its result. */
 export async function admin(sql) {
   const c = new pg.Client({ connectionString: ADMIN_URL });
